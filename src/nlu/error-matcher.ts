@@ -1,0 +1,68 @@
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { LevenshteinDistanceSearch } = require('natural/lib/natural/distance/levenshtein_distance') as {
+  LevenshteinDistanceSearch(needle: string, haystack: string): { substring: string; distance: number; offset: number };
+};
+
+export interface ErrorPattern {
+  intent: string;
+  text: string;
+}
+
+export interface ErrorMatch {
+  intent: string;
+  pattern: string;
+  /** 1 for an exact match, lower the more edits a fuzzy match needed. */
+  score: number;
+}
+
+/** Share of edits a pasted message may differ by (typos, a dropped or swapped character). */
+const MAX_EDIT_RATIO = 0.2;
+const MIN_FUZZY_LENGTH = 8;
+// Fuzzy search costs pattern length × message length per pattern: a pasted error with a typo comes
+// in a short message; a long one is matched exactly only.
+const MAX_FUZZY_TEXT = 300;
+
+const compact = (s: string) => s.replace(/\s+/g, '');
+
+/**
+ * The official MIIT and platform error strings, recognised before the classifier: these messages
+ * are pasted verbatim or nearly so, and a pattern is a far surer signal than a model.
+ * Input and patterns are both in the normalizer's form (Simplified, no punctuation).
+ */
+export class ErrorMatcher {
+  private readonly patterns: Array<ErrorPattern & { compact: string; chars: Set<string> }>;
+
+  constructor(patterns: ErrorPattern[], normalize: (s: string) => string) {
+    this.patterns = patterns
+      .map((p) => {
+        const c = compact(normalize(p.text));
+        return { ...p, compact: c, chars: new Set(c) };
+      })
+      // Longest first: the most specific message wins over its shorter core.
+      .sort((a, b) => b.compact.length - a.compact.length);
+  }
+
+  match(normalized: string): ErrorMatch | undefined {
+    const text = compact(normalized);
+    if (!text) return undefined;
+    for (const p of this.patterns) {
+      if (text.includes(p.compact)) return { intent: p.intent, pattern: p.text, score: 1 };
+    }
+    if (text.length > MAX_FUZZY_TEXT) return undefined;
+    let best: ErrorMatch | undefined;
+    const textChars = new Set(text);
+    for (const p of this.patterns) {
+      if (p.compact.length < MIN_FUZZY_LENGTH || text.length < p.compact.length * (1 - MAX_EDIT_RATIO)) continue;
+      // Cheap pre-filter: most of the pattern's characters must occur in the message at all.
+      let shared = 0;
+      for (const c of p.chars) if (textChars.has(c)) shared++;
+      if (shared < p.chars.size * (1 - MAX_EDIT_RATIO)) continue;
+      const { distance } = LevenshteinDistanceSearch(p.compact, text);
+      const allowed = Math.floor(p.compact.length * MAX_EDIT_RATIO);
+      if (distance > allowed) continue;
+      const score = 1 - distance / p.compact.length;
+      if (!best || score > best.score) best = { intent: p.intent, pattern: p.text, score };
+    }
+    return best;
+  }
+}

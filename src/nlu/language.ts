@@ -1,0 +1,52 @@
+import * as OpenCC from 'opencc-js';
+import type { Lang } from '../core/types';
+
+const CJK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/gu;
+const LATIN_WORD = /[A-Za-z]{2,}/g;
+// Written Cantonese: these characters are rare in Mandarin and count as zh-Hant (HK conventions).
+const CANTONESE = /[唔冇咗嘅喺佢啲嘢咩揾搵嗰睇攞俾畀]|點樣|点样|點算|点算|係咪|系咪|幾耐|几耐|邊個|边个|乜嘢/u;
+
+export interface LanguageGuess {
+  lang: Lang;
+  /** Which Traditional conventions a zh-Hant reply should follow. */
+  variant: 'tw' | 'hk';
+}
+
+// Character-level converters (no phrases) so positions line up for counting.
+let t2s: ((s: string) => string) | undefined;
+let s2t: ((s: string) => string) | undefined;
+
+function countDiffering(chars: string[], convert: (s: string) => string): number {
+  // One call for the whole run (a call per character is 10x slower); per character only if the
+  // conversion changed the length.
+  const converted = [...convert(chars.join(''))];
+  let n = 0;
+  if (converted.length === chars.length) {
+    for (let i = 0; i < chars.length; i++) if (converted[i] !== chars[i]) n++;
+  } else {
+    for (const c of chars) if (convert(c) !== c) n++;
+  }
+  return n;
+}
+
+/** Build the converters now, so the first user doesn't pay for it. */
+export function warmUpLanguageDetection(): void {
+  detectLanguage('驗證验证');
+}
+
+/**
+ * zh-Hans, zh-Hant or en. Chinese when the message has at least as many CJK characters as
+ * Latin words ("拿到code了" is Chinese, "the 初审 passed but no sms" is English). Traditional
+ * when more of its characters exist only in Traditional than only in Simplified; Cantonese is zh-Hant.
+ */
+export function detectLanguage(text: string): LanguageGuess {
+  const cjk = text.match(CJK_CHAR) ?? [];
+  const latinWords = (text.match(LATIN_WORD) ?? []).length;
+  if (cjk.length === 0 || cjk.length < latinWords) return { lang: 'en', variant: 'tw' };
+  if (CANTONESE.test(text)) return { lang: 'zh-Hant', variant: 'hk' };
+  t2s ??= OpenCC.Converter({ from: 't', to: 'cn' });
+  s2t ??= OpenCC.Converter({ from: 'cn', to: 't' });
+  const traditionalOnly = countDiffering(cjk, t2s);
+  const simplifiedOnly = countDiffering(cjk, s2t);
+  return { lang: traditionalOnly > simplifiedOnly ? 'zh-Hant' : 'zh-Hans', variant: 'tw' };
+}

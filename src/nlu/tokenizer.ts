@@ -1,0 +1,74 @@
+import fs from 'node:fs';
+import { Jieba } from '@node-rs/jieba';
+import { dict } from '@node-rs/jieba/dict';
+// Deep imports: the natural index pulls in every module (about 1 s of start-up) for the two we use.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as { stem(word: string): string };
+
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
+const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
+const LATIN_WORD = /[a-z]+(?:'[a-z]+)?|\d+/g;
+
+// Particles and function words that carry no intent; question words (how, who, long, 谁, 多久) stay.
+const ZH_STOP = new Set(['的', '了', '吗', '啊', '呢', '吧', '呀', '嘛', '哦', '喔', '啦', '么', '哈', '嗯', '呗', '阿', '哇', '诶', '是', '我', '你', '您', '这', '那', '个', '就', '也', '都', '在', '和', '跟', '请问', '一下']);
+const EN_STOP = new Set(['a', 'an', 'the', 'is', 'are', 'am', 'be', 'was', 'were', 'been', 'to', 'of', 'on', 'in', 'at', 'it', 'its', "it's", 'i', "i'm", 'im', 'me', 'my', 'we', 'our', 'us', 'this', 'that', 'and', 'or', 'so', 'please', 'pls', 'plz', 'just', 'there', 'any', 'some', 'with', 'from', 'by', 'as', 'about']);
+
+export interface Segmenter {
+  cut(text: string): string[];
+}
+
+/** jieba with the default dictionary plus our domain words (intents/jieba-user-dict.txt). */
+export function createSegmenter(userDictPath?: string): Segmenter {
+  const jieba = Jieba.withDict(dict);
+  if (userDictPath && fs.existsSync(userDictPath)) jieba.loadDict(fs.readFileSync(userDictPath));
+  // Search mode also yields the parts of long words (核验短信 -> 核验, 短信, 核验短信), so phrasings share features.
+  return { cut: (text) => jieba.cutForSearch(text, true) };
+}
+
+export function hasCjk(text: string): boolean {
+  return CJK.test(text);
+}
+
+/** Chinese features: jieba words, plus character unigrams and bigrams of each CJK run (robust to segmentation errors and typos). */
+export function chineseTokens(normalized: string, segmenter: Segmenter): string[] {
+  const out: string[] = [];
+  for (const word of segmenter.cut(normalized)) {
+    if (!hasCjk(word) || ZH_STOP.has(word)) continue;
+    out.push(`w:${word}`);
+  }
+  for (const run of normalized.match(CJK_RUN) ?? []) {
+    for (let i = 0; i < run.length; i++) {
+      if (!ZH_STOP.has(run[i])) out.push(`c:${run[i]}`);
+      if (i + 1 < run.length) out.push(`b:${run.slice(i, i + 2)}`);
+    }
+  }
+  return out;
+}
+
+/** English (and any Latin words inside Chinese text): Porter stems, stem bigrams, digit classes. */
+export function latinTokens(normalized: string): string[] {
+  const all = normalized.match(LATIN_WORD) ?? [];
+  // A message of stopwords only ("what is this") keeps them: something beats nothing.
+  const content = all.filter((w) => !EN_STOP.has(w));
+  const words = content.length ? content : all;
+  const out: string[] = [];
+  const stems: string[] = [];
+  for (const w of words) {
+    if (/^\d+$/.test(w)) {
+      // Exact small numbers matter (5 tries, 24 hours, 145 segment); long runs are phone / ID / code digits.
+      out.push(w.length <= 3 ? `n:${w}` : `n:len${Math.min(w.length, 12)}`);
+      stems.push('#');
+      continue;
+    }
+    const stem = PorterStemmer.stem(w);
+    out.push(`e:${stem}`);
+    stems.push(stem);
+  }
+  for (let i = 0; i + 1 < stems.length; i++) out.push(`e2:${stems[i]}_${stems[i + 1]}`);
+  return out;
+}
+
+/** All features of a normalized message, duplicates removed (the classifier uses presence). */
+export function tokenize(normalized: string, segmenter: Segmenter): string[] {
+  return [...new Set([...chineseTokens(normalized, segmenter), ...latinTokens(normalized)])];
+}
