@@ -1,0 +1,78 @@
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { EngineResult } from '../../core/dialogue-engine';
+import { PLATFORMS, type Message } from '../../core/types';
+import { sendError } from '../../http-errors';
+import { toApiState } from '../../state/conversation-state';
+import type { ConversationStore } from '../../state/conversation-store';
+
+// Printable: no control characters (C0, DEL, C1); 1-128 of them.
+const userId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
+
+const timestamp = z.union([
+  z.number().finite().nonnegative().max(8.64e12), // beyond this a Date is invalid
+  z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be Unix seconds or an ISO 8601 string'),
+]);
+
+const messageBody = z.object({
+  userId,
+  text: z
+    .string()
+    .refine((s) => s.trim().length > 0, 'must not be empty')
+    .refine((s) => [...s].length <= 2000, 'must be at most 2000 characters'),
+  timestamp: timestamp.optional(),
+  platform: z.enum(PLATFORMS).optional(),
+  channel: z.string().max(64).optional(),
+});
+
+function toDate(ts: number | string | undefined): Date {
+  if (ts === undefined) return new Date();
+  return typeof ts === 'number' ? new Date(ts * 1000) : new Date(ts);
+}
+
+/** POST /api/v1/messages and the conversation endpoints of api.md. */
+export function jsonWebhookRouter(handle: (message: Message) => Promise<EngineResult>, store: ConversationStore, bodyLimit: string): Router {
+  const router = express.Router();
+  const json = express.json({ limit: bodyLimit, strict: false });
+
+  router.post('/messages', (req, res, next) => {
+    if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'Send the message as application/json.');
+    next();
+  }, json, async (req, res) => {
+    const parsed = messageBody.safeParse(req.body);
+    if (!parsed.success) {
+      const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+      return sendError(res, 400, 'invalid_request', why);
+    }
+    const body = parsed.data;
+    const { reply, state } = await handle({
+      userId: body.userId,
+      text: body.text,
+      timestamp: toDate(body.timestamp),
+      platform: body.platform,
+      channel: body.channel ?? 'webhook',
+    });
+    res.json({
+      reply: reply.text,
+      intent: reply.intent,
+      confidence: Number(reply.confidence.toFixed(4)),
+      lang: reply.lang,
+      suggestions: reply.suggestions,
+      sources: reply.sources,
+      state: toApiState(state),
+    });
+  });
+
+  router.get('/conversations/:userId', async (req, res) => {
+    const state = await store.get(req.params.userId);
+    if (!state) return sendError(res, 404, 'not_found', 'No conversation for this user.');
+    res.json({ userId: req.params.userId, state: toApiState(state) });
+  });
+
+  router.delete('/conversations/:userId', async (req, res) => {
+    await store.delete(req.params.userId);
+    res.status(204).end();
+  });
+
+  return router;
+}

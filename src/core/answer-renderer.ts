@@ -1,0 +1,58 @@
+import { simplifiedToTraditional } from '../nlu/chinese-script';
+import type { IntentDef, KnowledgeBase } from './knowledge-base';
+import type { Lang, Platform, Suggestion } from './types';
+
+type Base = 'zh' | 'en';
+export const baseOf = (lang: Lang): Base => (lang === 'en' ? 'en' : 'zh');
+
+export interface RenderContext {
+  lang: Lang;
+  variant: 'tw' | 'hk';
+  platform: Platform | null;
+}
+
+/** Put a Simplified or English text into the user's language (zh-Hant converted, TW or HK conventions). */
+export function localize(text: string, ctx: Pick<RenderContext, 'lang' | 'variant'>): string {
+  return ctx.lang === 'zh-Hant' ? simplifiedToTraditional(text, ctx.variant) : text;
+}
+
+/**
+ * An intent's answer in the user's language: the lead, then one line per fact. Platform-specific
+ * facts are shown only for the user's platform, or all of them labelled when it is unknown.
+ */
+export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderContext): { text: string; sources: string[] } {
+  const base = baseOf(ctx.lang);
+  const lines: string[] = [];
+  const sources = new Set<string>();
+  const lead = def.answer[base];
+  if (lead) lines.push(lead.trim());
+  for (const fact of def.answer.facts) {
+    if (fact.platform && ctx.platform && fact.platform !== ctx.platform) continue;
+    let line = fact[base].trim();
+    if (fact.platform && !ctx.platform) line = label(kb.ui.platform[fact.platform][base], line, base);
+    if (fact.note) line = label(kb.ui.note[base], line, base);
+    lines.push(`• ${line}`);
+    for (const s of fact.source.split(';')) sources.add(s.trim());
+  }
+  return { text: localize(lines.join('\n'), ctx), sources: [...sources] };
+}
+
+function label(name: string, line: string, base: Base): string {
+  return base === 'zh' ? `【${name}】${line}` : `${name}: ${line}`;
+}
+
+export function suggestionsFor(kb: KnowledgeBase, intents: string[], ctx: RenderContext): Suggestion[] {
+  const base = baseOf(ctx.lang);
+  return intents
+    .map((id) => kb.intents.get(id))
+    .filter((d): d is IntentDef => d !== undefined)
+    .map((d) => ({ intent: d.id, question: localize(d.question[base], ctx) }));
+}
+
+/** A did-you-mean list as text, for channels that show only the reply text. */
+export function renderDidYouMean(kb: KnowledgeBase, suggestions: Suggestion[], ctx: RenderContext): string {
+  if (!suggestions.length) return '';
+  const base = baseOf(ctx.lang);
+  const items = suggestions.map((s, i) => `${i + 1}. ${s.question}`);
+  return [localize(kb.ui.did_you_mean[base], ctx), ...items, localize(kb.ui.reply_with_number[base], ctx)].join('\n');
+}

@@ -1,0 +1,28 @@
+import type { ErrorRequestHandler, Response } from 'express';
+import { moduleLogger } from './logger';
+
+const log = moduleLogger('http');
+
+/** The API's error shape: { error: { code, message } } (api.md). */
+export function sendError(res: Response, status: number, code: string, message: string): void {
+  res.status(status).json({ error: { code, message } });
+}
+
+// body-parser's error types mapped to the API's codes; anything else is ours and becomes a 500
+// without details (logged once, with the request id).
+const BODY_ERRORS: Record<string, [number, string, string]> = {
+  'entity.parse.failed': [400, 'invalid_json', 'The body is not valid JSON.'],
+  'entity.too.large': [413, 'payload_too_large', 'The body is too large.'],
+  'charset.unsupported': [415, 'unsupported_media_type', 'Unsupported charset; send UTF-8 JSON.'],
+  'encoding.unsupported': [415, 'unsupported_media_type', 'Unsupported content encoding.'],
+  'request.aborted': [400, 'request_aborted', 'The request was aborted.'],
+  'request.size.invalid': [400, 'invalid_request', 'The body length does not match Content-Length.'],
+};
+
+export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+  const known = typeof err?.type === 'string' ? BODY_ERRORS[err.type] : undefined;
+  if (known) return sendError(res, known[0], known[1], known[2]);
+  log.error('unhandled error', { requestId: res.locals.requestId, path: req.path, error: err instanceof Error ? err.message : String(err), stack: err?.stack });
+  if (res.headersSent) return;
+  sendError(res, 500, 'internal_error', 'Something went wrong on our side; please try again.');
+};
