@@ -1,0 +1,32 @@
+import './quiet';
+import readline from 'node:readline';
+import { createEngine, createStore } from '../bot';
+import { loadConfig } from '../config';
+import { toApiState } from '../state/conversation-state';
+
+// npm run chat: talk to the bot in a terminal, on the same engine as the API. "/state" shows what it remembers.
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const engine = createEngine(config, createStore(config));
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
+  const userId = 'terminal';
+  let lastState: ReturnType<typeof toApiState> | undefined;
+  process.stdout.write('beian-bot: ask about ICP filing and the MIIT SMS verification (中文 / English). Ctrl+D to quit.\n');
+  rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (text === '/state') {
+      process.stdout.write(`${JSON.stringify(lastState ?? null, null, 2)}\n`);
+    } else if (text) {
+      const { reply, state } = await engine.handle({ userId, text, timestamp: new Date(), channel: 'terminal' });
+      lastState = toApiState(state);
+      process.stdout.write(`\n${reply.text}\n  [${reply.intent} ${reply.confidence.toFixed(2)} ${reply.lang}]\n\n`);
+    }
+    rl.prompt();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});
