@@ -1,0 +1,151 @@
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { ALL_INTENTS, FALLBACK } from '../../src/core/intent-ids';
+import { newEngine } from '../helpers';
+
+const { engine, store } = newEngine();
+const app = createApp({ config: { BODY_LIMIT: '64kb' }, engine: () => engine, store });
+const post = (body: unknown) => request(app).post('/api/v1/messages').send(body as object);
+
+describe('POST /api/v1/messages', () => {
+  it('answers with exactly the fields of api.md', async () => {
+    const res = await post({ userId: 'u-1', text: '收不到核验短信怎么办', timestamp: 1767225600, platform: 'wechat', channel: 'webhook' });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual(
+      expect.objectContaining({
+        reply: expect.any(String),
+        intent: 'sms.not_received',
+        confidence: expect.any(Number),
+        lang: 'zh-Hans',
+        suggestions: expect.any(Array),
+        state: {
+          platform: 'wechat',
+          filingType: null,
+          stage: expect.any(String),
+          smsReceivedAt: null,
+          deadline: null,
+          attemptsUsed: 0,
+          attemptsLeft: 5,
+        },
+      }),
+    );
+    expect(res.body.confidence).toBeGreaterThan(0);
+    expect(res.body.confidence).toBeLessThanOrEqual(1);
+    for (const s of res.body.suggestions) {
+      expect(ALL_INTENTS).toContain(s.intent);
+      expect(typeof s.question).toBe('string');
+    }
+  });
+
+  it('replies in Traditional Chinese to a Traditional question', async () => {
+    const res = await post({ userId: 'u-2', text: '驗證簡訊的連結打不開怎麼辦' });
+    expect(res.status).toBe(200);
+    expect(res.body.lang).toBe('zh-Hant');
+    expect(res.body.intent).toBe('verify.link_broken');
+    expect(res.body.reply).toMatch(/beian\.miit\.gov\.cn/);
+    expect(res.body.reply).toMatch(/驗證|核驗/);
+  });
+
+  it('replies in English to an English question', async () => {
+    const res = await post({ userId: 'u-3', text: 'how many times can I get the code wrong' });
+    expect(res.status).toBe(200);
+    expect(res.body.lang).toBe('en');
+    expect(res.body.intent).toBe('verify.attempt_limit');
+    expect(res.body.reply).toMatch(/5/);
+  });
+
+  it('accepts an ISO 8601 timestamp', async () => {
+    const res = await post({ userId: 'u-4', text: 'hello', timestamp: '2026-01-01T08:00:00+08:00' });
+    expect(res.status).toBe(200);
+    expect(res.body.intent).toBe('chat.greeting');
+  });
+
+  it('gives an out-of-scope question fallback', async () => {
+    const res = await post({ userId: 'u-5', text: '今天天气怎么样' });
+    expect(res.status).toBe(200);
+    expect(res.body.intent).toBe(FALLBACK);
+  });
+
+  it.each([
+    ['missing userId', { text: 'hi' }],
+    ['missing text', { userId: 'u' }],
+    ['empty text', { userId: 'u', text: '   ' }],
+    ['text over 2000 characters', { userId: 'u', text: '短'.repeat(2001) }],
+    ['userId over 128 characters', { userId: 'u'.repeat(129), text: 'hi' }],
+    ['userId with control characters', { userId: 'u\u0000x', text: 'hi' }],
+    ['text not a string', { userId: 'u', text: 42 }],
+    ['unknown platform', { userId: 'u', text: 'hi', platform: 'alipay' }],
+    ['bad timestamp', { userId: 'u', text: 'hi', timestamp: 'yesterday' }],
+    ['negative timestamp', { userId: 'u', text: 'hi', timestamp: -5 }],
+    ['huge timestamp', { userId: 'u', text: 'hi', timestamp: 1e300 }],
+    ['an array body', [1, 2]],
+    ['a string body', 'hello'],
+    ['null body', null],
+  ])('400 with a JSON error for %s', async (_name, body) => {
+    const res = await request(app).post('/api/v1/messages').set('Content-Type', 'application/json').send(JSON.stringify(body));
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'invalid_request', message: expect.any(String) });
+  });
+
+  it('400 invalid_json for malformed JSON, without a stack trace', async () => {
+    const res = await request(app).post('/api/v1/messages').set('Content-Type', 'application/json').send('{"userId": "u", "text": ');
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_json');
+    expect(JSON.stringify(res.body)).not.toMatch(/at .*\.js/);
+  });
+
+  it('413 for a body over the limit', async () => {
+    const res = await post({ userId: 'u', text: 'x', pad: 'y'.repeat(70 * 1024) });
+    expect(res.status).toBe(413);
+    expect(res.body.error.code).toBe('payload_too_large');
+  });
+
+  it('415 for a body that is not JSON', async () => {
+    const res = await request(app).post('/api/v1/messages').set('Content-Type', 'text/plain').send('userId=u&text=hi');
+    expect(res.status).toBe(415);
+    expect(res.body.error.code).toBe('unsupported_media_type');
+  });
+
+  it('415 with no content type at all', async () => {
+    const res = await request(app).post('/api/v1/messages');
+    expect(res.status).toBe(415);
+  });
+});
+
+describe('conversations', () => {
+  it('GET returns the state after a message, DELETE forgets it', async () => {
+    await post({ userId: 'conv-1', text: '我们是抖音小程序', timestamp: 1767225600 });
+    const got = await request(app).get('/api/v1/conversations/conv-1');
+    expect(got.status).toBe(200);
+    expect(got.body).toEqual({ userId: 'conv-1', state: expect.objectContaining({ platform: 'douyin' }) });
+    expect((await request(app).delete('/api/v1/conversations/conv-1')).status).toBe(204);
+    expect((await request(app).get('/api/v1/conversations/conv-1')).status).toBe(404);
+  });
+
+  it('404 for a user never seen', async () => {
+    const res = await request(app).get('/api/v1/conversations/nobody');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});
+
+describe('operations', () => {
+  it('/healthz is 200', async () => {
+    expect((await request(app).get('/healthz')).status).toBe(200);
+  });
+
+  it('/readyz is 200 once trained and 503 before', async () => {
+    expect((await request(app).get('/readyz')).status).toBe(200);
+    const starting = createApp({ config: { BODY_LIMIT: '64kb' }, engine: () => undefined, store });
+    expect((await request(starting).get('/readyz')).status).toBe(503);
+    const res = await request(starting).post('/api/v1/messages').send({ userId: 'u', text: 'hi' });
+    expect(res.status).toBe(503);
+    expect(res.body.error.code).toBe('not_ready');
+  });
+
+  it('unknown paths get a JSON 404', async () => {
+    const res = await request(app).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+});

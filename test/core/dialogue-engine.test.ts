@@ -1,0 +1,84 @@
+import { Nlu } from '../../src/nlu/nlu';
+import { newEngine, sharedKb } from '../helpers';
+
+const at = new Date('2026-01-01T04:00:00Z');
+const say = (engine: ReturnType<typeof newEngine>['engine'], userId: string, text: string, platform?: 'wechat' | 'douyin' | 'tencent_cloud') =>
+  engine.handle({ userId, text, timestamp: at, channel: 'test', platform });
+
+describe('DialogueEngine answers', () => {
+  it('shows every platform labelled when the platform is unknown', async () => {
+    const { engine } = newEngine();
+    const { reply } = await say(engine, 'a', '初审通过以后多久能收到工信部短信');
+    expect(reply.intent).toBe('sms.arrival_time');
+    expect(reply.text).toMatch(/12381/);
+    expect(reply.text).toMatch(/【微信小程序】.*5-10/);
+    expect(reply.text).toMatch(/【抖音小程序】.*3-4/);
+    expect(reply.sources).toEqual(expect.arrayContaining(['000 §7', '002 §6.2']));
+  });
+
+  it('shows only the user\'s platform once known', async () => {
+    const { engine } = newEngine();
+    const { reply } = await say(engine, 'b', 'how long after the preliminary review does the miit sms arrive', 'douyin');
+    expect(reply.lang).toBe('en');
+    expect(reply.text).toMatch(/3(-| to )4 hours/);
+    expect(reply.text).not.toMatch(/5(-| to )10 min/);
+    expect(reply.text).not.toMatch(/WeChat Mini Program:/);
+  });
+
+  it('remembers the platform named in an earlier message', async () => {
+    const { engine } = newEngine();
+    await say(engine, 'c', '我们是抖音小程序');
+    const { reply, state } = await say(engine, 'c', '输错5次了 提示请联系接入商查询核验结果 怎么办');
+    expect(state.platform).toBe('douyin');
+    expect(reply.intent).toBe('verify.attempts_exhausted');
+    expect(reply.text).toMatch(/重新发送短信/);
+    expect(reply.text).not.toMatch(/去完善/);
+  });
+
+  it('answers Traditional with Traditional, converted from the Simplified text', async () => {
+    const { engine } = newEngine();
+    const { reply } = await say(engine, 'd', '驗證碼有效期多久？');
+    expect(reply.lang).toBe('zh-Hant');
+    expect(reply.intent).toBe('verify.validity');
+    expect(reply.text).toMatch(/24/);
+    expect(reply.text).toMatch(/驗證|簡訊|小時/);
+    expect(reply.text).not.toMatch(/验证|短信|小时/);
+  });
+
+  it('keeps the older WeChat rule as a labelled note', async () => {
+    const { engine } = newEngine();
+    const { reply } = await say(engine, 'e', 'who receives the verification sms, the legal person or the mini program admin', 'wechat');
+    expect(reply.intent).toBe('sms.recipient');
+    expect(reply.text).toMatch(/Note: /);
+    expect(reply.sources).toEqual(expect.arrayContaining(['001 §7']));
+  });
+
+  it('lets the user pick a did-you-mean suggestion by number, in their language', async () => {
+    // A margin of 1 can't be met: every classifier answer becomes fallback with suggestions.
+    const { engine } = newEngine(new Nlu(sharedKb(), { threshold: 0.35, margin: 1 }));
+    const first = await say(engine, 'f', '核验短信一直收不到');
+    expect(first.reply.intent).toBe('fallback');
+    expect(first.reply.suggestions[0].intent).toBe('sms.not_received');
+    expect(first.reply.text).toContain(`1. ${first.reply.suggestions[0].question}`);
+    const second = await say(engine, 'f', '1');
+    expect(second.reply.intent).toBe('sms.not_received');
+    expect(second.reply.lang).toBe('zh-Hans');
+    // The choice is used once: a later "1" is just a message again.
+    const third = await say(engine, 'f', '1');
+    expect(third.reply.intent).not.toBe('sms.not_received');
+  });
+
+  it('falls back politely on an out-of-scope question', async () => {
+    const { engine } = newEngine();
+    const { reply } = await say(engine, 'g', 'how do I register a company in Shanghai');
+    expect(reply.intent).toBe('fallback');
+    expect(reply.lang).toBe('en');
+    expect(reply.text.length).toBeGreaterThan(20);
+  });
+
+  it('stores no message text in state', async () => {
+    const { engine, store } = newEngine();
+    await say(engine, 'h', '我的手机号13812345678收不到验证码');
+    expect(JSON.stringify(await store.get('h'))).not.toMatch(/13812345678/);
+  });
+});

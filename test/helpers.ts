@@ -1,0 +1,26 @@
+import path from 'node:path';
+import { DialogueEngine } from '../src/core/dialogue-engine';
+import { loadKnowledgeBase, type KnowledgeBase } from '../src/core/knowledge-base';
+import { Nlu } from '../src/nlu/nlu';
+import { MemoryConversationStore } from '../src/state/memory-conversation-store';
+
+export const INTENTS_DIR = path.resolve(__dirname, '..', 'intents');
+
+let kb: KnowledgeBase | undefined;
+let nlu: Nlu | undefined;
+
+/** Loading and training take about a second: share them within a test file. */
+export function sharedKb(): KnowledgeBase {
+  kb ??= loadKnowledgeBase(INTENTS_DIR);
+  return kb;
+}
+
+export function sharedNlu(): Nlu {
+  nlu ??= new Nlu(sharedKb());
+  return nlu;
+}
+
+export function newEngine(nlu: Nlu = sharedNlu()): { engine: DialogueEngine; store: MemoryConversationStore } {
+  const store = new MemoryConversationStore(3600);
+  return { engine: new DialogueEngine(nlu, store), store };
+}
