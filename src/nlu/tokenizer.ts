@@ -1,6 +1,6 @@
 import fs from 'node:fs';
-import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+// jieba-rs compiled to WebAssembly: no per-platform native binary for npm ci to miss.
+import * as jieba from 'jieba-wasm';
 // Deep imports: the natural index pulls in every module (about 1 s of start-up) for the two we use.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as { stem(word: string): string };
@@ -17,12 +17,19 @@ export interface Segmenter {
   cut(text: string): string[];
 }
 
-/** jieba with the default dictionary plus our domain words (intents/jieba-user-dict.txt). */
+/**
+ * jieba with its default dictionary plus our domain words (intents/jieba-user-dict.txt, lines of
+ * "word freq tag"). jieba-wasm keeps one process-wide dictionary; adding a word twice is harmless.
+ */
 export function createSegmenter(userDictPath?: string): Segmenter {
-  const jieba = Jieba.withDict(dict);
-  if (userDictPath && fs.existsSync(userDictPath)) jieba.loadDict(fs.readFileSync(userDictPath));
+  if (userDictPath && fs.existsSync(userDictPath)) {
+    for (const line of fs.readFileSync(userDictPath, 'utf8').split('\n')) {
+      const [word, freq, tag] = line.trim().split(/\s+/);
+      if (word) jieba.add_word(word, freq ? Number(freq) : undefined, tag);
+    }
+  }
   // Search mode also yields the parts of long words (核验短信 -> 核验, 短信, 核验短信), so phrasings share features.
-  return { cut: (text) => jieba.cutForSearch(text, true) };
+  return { cut: (text) => jieba.cut_for_search(text, true) };
 }
 
 export function hasCjk(text: string): boolean {
