@@ -17,7 +17,7 @@ export function localize(text: string, ctx: Pick<RenderContext, 'lang' | 'varian
 }
 
 /**
- * An intent's answer in the user's language: the lead, then one line per fact. Platform-specific
+ * An intent's answer in the user's base language (zh or en; localize() makes zh-Hant): the lead, then one line per fact. Platform-specific
  * facts are shown only for the user's platform, or all of them labelled when it is unknown.
  */
 export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderContext): { text: string; sources: string[] } {
@@ -29,12 +29,12 @@ export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderConte
   for (const fact of def.answer.facts) {
     if (fact.platform && ctx.platform && fact.platform !== ctx.platform) continue;
     let line = fact[base].trim();
-    if (fact.platform && !ctx.platform) line = label(kb.ui.platform[fact.platform][base], line, base);
-    if (fact.note) line = label(kb.ui.note[base], line, base);
+    if (fact.platform && !ctx.platform) line = label(kb.text[`platform_${fact.platform}`][base], line, base);
+    if (fact.note) line = label(kb.text.note[base], line, base);
     lines.push(`• ${line}`);
     for (const s of fact.source.split(';')) sources.add(s.trim());
   }
-  return { text: localize(lines.join('\n'), ctx), sources: [...sources] };
+  return { text: lines.join('\n'), sources: [...sources] };
 }
 
 function label(name: string, line: string, base: Base): string {
@@ -46,13 +46,13 @@ export function suggestionsFor(kb: KnowledgeBase, intents: string[], ctx: Render
   return intents
     .map((id) => kb.intents.get(id))
     .filter((d): d is IntentDef => d !== undefined)
-    .map((d) => ({ intent: d.id, question: localize(d.question[base], ctx) }));
+    .map((d) => ({ intent: d.id, question: d.question[base] }));
 }
 
-/** A did-you-mean list as text, for channels that show only the reply text. */
+/** A did-you-mean list as text (base language), for channels that show only the reply text. */
 export function renderDidYouMean(kb: KnowledgeBase, suggestions: Suggestion[], ctx: RenderContext): string {
   if (!suggestions.length) return '';
   const base = baseOf(ctx.lang);
   const items = suggestions.map((s, i) => `${i + 1}. ${s.question}`);
-  return [localize(kb.ui.did_you_mean[base], ctx), ...items, localize(kb.ui.reply_with_number[base], ctx)].join('\n');
+  return [kb.text.did_you_mean[base], ...items, kb.text.reply_with_number[base]].join('\n');
 }

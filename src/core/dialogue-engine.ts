@@ -1,13 +1,25 @@
 import type { Logger } from 'winston';
 import { moduleLogger } from '../logger';
-import { extractPlatform } from '../nlu/entities';
+import { extractEntities } from '../nlu/entities';
 import { normalize } from '../nlu/normalizer';
 import type { Nlu, NluResult } from '../nlu/nlu';
 import { newConversationState, type ConversationState } from '../state/conversation-state';
 import type { ConversationStore } from '../state/conversation-store';
-import { renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
+import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { FALLBACK } from './intent-ids';
 import type { KnowledgeBase } from './knowledge-base';
+import {
+  applyFacts,
+  attemptLines,
+  handleAttempt,
+  handleQuery,
+  handleRecipient,
+  handleReport,
+  phrase,
+  smsTimeLines,
+  type HandlerResult,
+  type Turn,
+} from './state-handlers';
 import type { Message, Reply } from './types';
 
 export interface EngineResult {
@@ -18,10 +30,19 @@ export interface EngineResult {
 // "1", "2." or "第2个" picks an entry of the did-you-mean list the bot just showed.
 const CHOICE = /^\s*(?:第\s*)?([1-3一二三])\s*(?:个|條|条|\.|、)?\s*$/u;
 const CHOICE_DIGITS: Record<string, number> = { 1: 1, 2: 2, 3: 3, 一: 1, 二: 2, 三: 3 };
+// "清除我的记录" / "forget me": the user's right to have their state deleted.
+const FORGET = /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|所有)?(聊天)?(记录|数据|资料|状态)|forget (about )?me\b|(delete|clear|erase|forget|remove) (all )?(of )?my (data|records?|info|information|history|state|conversation)/;
+// Intents whose messages may answer the question the bot asked in the who-gets-the-SMS flow.
+const SLOT_ANSWER_INTENTS = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
+
+interface TurnResult extends EngineResult {
+  /** The user asked to be forgotten: the engine deletes the key instead of saving. */
+  forget?: boolean;
+}
 
 /**
  * One turn: understand the message, load the user's state, answer, save the new state.
- * Only the engine touches the store; answering is a pure function of message, NLU result and state.
+ * Only the engine touches the store; answer() is a pure function of message, NLU result and state.
  */
 export class DialogueEngine {
   private readonly log: Logger = moduleLogger('dialogue');
@@ -41,58 +62,129 @@ export class DialogueEngine {
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
     const parsed = this.nlu.parse(message.text);
-    let reply: Reply | undefined;
-    const state = await this.store.update(message.userId, (current) => {
-      const turn = this.answer(message, parsed, current ?? newConversationState(message.timestamp));
-      reply = turn.reply;
+    let turn: TurnResult | undefined;
+    let state = await this.store.update(message.userId, (current) => {
+      turn = this.answer(message, parsed, current ?? newConversationState(message.timestamp));
       return turn.state;
     });
+    if (turn!.forget) {
+      await this.store.delete(message.userId);
+      state = turn!.state;
+    }
+    const reply = turn!.reply;
     this.log.info('turn', {
       userId: message.userId,
       channel: message.channel,
-      intent: reply!.intent,
-      confidence: Number(reply!.confidence.toFixed(3)),
-      lang: reply!.lang,
+      intent: reply.intent,
+      confidence: Number(reply.confidence.toFixed(3)),
+      lang: reply.lang,
       matchedBy: parsed.matchedBy,
+      stage: state.stage,
       ms: Number((performance.now() - started).toFixed(2)),
     });
-    return { reply: reply!, state };
+    return { reply, state };
   }
 
   /** Pure: the reply and the next state for this message. */
-  answer(message: Message, parsed: NluResult, previous: ConversationState): EngineResult {
+  answer(message: Message, parsed: NluResult, previous: ConversationState): TurnResult {
     const state: ConversationState = structuredClone(previous);
-    state.updatedAt = message.timestamp.toISOString();
-    state.lang = parsed.lang;
-    state.platform = extractPlatform(normalize(message.text)) ?? state.platform ?? message.platform ?? null;
-    const ctx: RenderContext = { lang: parsed.lang, variant: parsed.variant, platform: state.platform };
-
+    const now = message.timestamp;
+    state.updatedAt = now.toISOString();
+    const normalized = normalize(message.text);
     let result = parsed;
+    const ctx: RenderContext = { lang: parsed.lang, variant: parsed.variant, platform: null };
+
+    // A bare number carries no language: answer a did-you-mean pick in the one the user wrote before.
     const choice = message.text.match(CHOICE);
     if (choice && state.pending?.startsWith('choose:')) {
-      const options = state.pending.slice('choose:'.length).split(',');
-      const picked = options[CHOICE_DIGITS[choice[1]] - 1];
-      // A bare number carries no language: answer in the one the user wrote before.
-      if (picked) result = { ...parsed, lang: previous.lang ?? parsed.lang, intent: picked, confidence: 1, matchedBy: 'classifier', candidates: [] };
-      ctx.lang = result.lang;
-      state.lang = result.lang;
+      const picked = state.pending.slice('choose:'.length).split(',')[CHOICE_DIGITS[choice[1]] - 1];
+      if (picked) {
+        result = { ...parsed, lang: previous.lang ?? parsed.lang, intent: picked, confidence: 1, matchedBy: 'classifier', candidates: [] };
+        ctx.lang = result.lang;
+      }
     }
+    state.lang = ctx.lang;
+    const base = baseOf(ctx.lang);
+
+    if (FORGET.test(normalized)) {
+      const reply = this.reply(ctx, 'state.report', 1, [phrase({ kb: this.kb, base }, 'forgotten')], [], []);
+      return { reply, state: newConversationState(now), forget: true };
+    }
+
+    const entities = extractEntities(message.text, now);
+    // The question the bot asked last turn, if any; handlers set state.pending when they ask anew.
+    const pending = state.pending;
     state.pending = null;
+    const turn: Turn = { kb: this.kb, base, now, state, entities, normalized, asked: pending };
+    const noted = applyFacts(turn);
+    state.platform ??= message.platform ?? null;
+    ctx.platform = state.platform;
 
-    if (result.intent === FALLBACK) {
+    // An answer to the question the who-gets-the-SMS flow asked continues the flow; anything
+    // else is a new question, answered as such (the facts it carried are kept).
+    const answersSlot = entities.platform || entities.filingType || entities.changes;
+    let intent = result.intent;
+    if (pending?.startsWith('recipient:') && answersSlot && (SLOT_ANSWER_INTENTS.has(intent) || normalized.length <= 16)) intent = 'sms.recipient';
+    if (pending === 'sms_time' && entities.time && !entities.count) intent = 'state.report';
+    if (intent !== result.intent) result = { ...result, intent, confidence: Math.max(result.confidence, 0.9), candidates: [] };
+    state.lastIntent = intent;
+
+    if (intent === FALLBACK) {
       const def = this.kb.intents.get(FALLBACK)!;
-      const suggestions = suggestionsFor(this.kb, result.candidates.map((c) => c.intent), ctx);
-      const text = [renderAnswer(this.kb, def, ctx).text, renderDidYouMean(this.kb, suggestions, ctx)].filter(Boolean).join('\n\n');
-      if (suggestions.length) state.pending = `choose:${suggestions.map((s) => s.intent).join(',')}`;
-      state.lastIntent = FALLBACK;
-      return { reply: { text, intent: FALLBACK, confidence: result.confidence, lang: ctx.lang, suggestions, sources: [] }, state };
+      const suggestions = result.candidates.map((c) => c.intent);
+      const lines = [renderAnswer(this.kb, def, ctx).text, renderDidYouMean(this.kb, suggestionsFor(this.kb, suggestions, ctx), ctx)].filter(Boolean);
+      if (suggestions.length) state.pending = `choose:${suggestions.join(',')}`;
+      return { reply: this.reply(ctx, FALLBACK, result.confidence, lines, [], suggestions), state };
     }
 
-    const def = this.kb.intents.get(result.intent)!;
-    const { text, sources } = renderAnswer(this.kb, def, ctx);
-    state.lastIntent = def.id;
-    const suggestions = suggestionsFor(this.kb, def.related, ctx);
-    return { reply: { text, intent: def.id, confidence: result.confidence, lang: ctx.lang, suggestions, sources }, state };
+    const def = this.kb.intents.get(intent)!;
+    let handled: HandlerResult;
+    switch (intent) {
+      case 'state.report':
+        handled = handleReport(turn, noted);
+        break;
+      case 'state.attempt':
+        handled = handleAttempt(turn);
+        break;
+      case 'state.query':
+        handled = handleQuery(turn);
+        break;
+      case 'sms.recipient': {
+        const flow = handleRecipient(turn);
+        // The first question of the flow comes with the general rules, so the answer is complete
+        // even if the user never replies.
+        if (flow.asked && !pending?.startsWith('recipient:')) {
+          const general = renderAnswer(this.kb, def, ctx);
+          handled = { lines: [...flow.lines, '', general.text], sources: general.sources };
+        } else handled = flow;
+        break;
+      }
+      default: {
+        const answer = renderAnswer(this.kb, def, ctx);
+        handled = { lines: [...this.personalLines(intent, turn), answer.text], sources: answer.sources };
+      }
+    }
+    // A question asked mid-flow is answered, and the flow waits for its slot answer afterwards.
+    if (pending?.startsWith('recipient:') && intent !== 'sms.recipient' && state.pending === null) state.pending = pending;
+    return { reply: this.reply(ctx, intent, result.confidence, handled.lines, handled.sources, def.related), state };
   }
 
+  /** Stage-aware lines put before a knowledge answer when the user's own numbers are known. */
+  private personalLines(intent: string, turn: Turn): string[] {
+    const { state } = turn;
+    if ((intent === 'verify.validity' || intent === 'sms.not_received' || intent === 'resend.how_to') && state.smsReceivedAt) return smsTimeLines(turn);
+    if (intent === 'verify.attempt_limit' && state.attemptsUsed > 0) return attemptLines(turn, false);
+    return [];
+  }
+
+  private reply(ctx: RenderContext, intent: string, confidence: number, lines: string[], sources: string[], suggest: string[]): Reply {
+    return {
+      text: localize(lines.join('\n'), ctx),
+      intent,
+      confidence,
+      lang: ctx.lang,
+      suggestions: suggestionsFor(this.kb, suggest, ctx).map((s) => ({ ...s, question: localize(s.question, ctx) })),
+      sources: [...new Set(sources)],
+    };
+  }
 }

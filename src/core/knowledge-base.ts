@@ -3,6 +3,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import { ALL_INTENTS, FALLBACK } from './intent-ids';
+import { FILING_TYPES } from '../state/conversation-state';
 import { PLATFORMS } from './types';
 
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
@@ -34,35 +35,53 @@ export const intentSchema = z
 export type IntentDef = z.infer<typeof intentSchema>;
 export type Fact = z.infer<typeof factSchema>;
 
-const uiSchema = z
+export type Bilingual = z.infer<typeof bilingual>;
+const textSchema = z.record(z.string(), bilingual);
+
+const roleSchema = z.enum(['subject', 'app']);
+export type Role = z.infer<typeof roleSchema>;
+const ruleSchema = z
   .object({
-    platform: z.object({ wechat: bilingual, douyin: bilingual, tencent_cloud: bilingual }).strict(),
-    note: bilingual,
-    did_you_mean: bilingual,
-    reply_with_number: bilingual,
+    when: z
+      .object({ filingType: z.enum(FILING_TYPES), subject: z.boolean().optional(), app: z.boolean().optional() })
+      .strict(),
+    verified: z.array(roleSchema),
+    note: factSchema.omit({ platform: true, note: true }).optional(),
   })
   .strict();
-export type UiText = z.infer<typeof uiSchema>;
+export type DecisionRule = z.infer<typeof ruleSchema>;
+const tablesSchema = z
+  .object({
+    roles: z.object({ subject: bilingual, app: bilingual, app_website: bilingual }).strict(),
+    tables: z.record(z.enum(PLATFORMS), z.object({ source: z.string(), rows: z.array(ruleSchema) }).strict()),
+  })
+  .strict();
+export type DecisionTables = z.infer<typeof tablesSchema>;
 
 export interface KnowledgeBase {
   intents: Map<string, IntentDef>;
-  /** Fixed phrases around answers (intents/_ui.yaml). */
-  ui: UiText;
+  /** Sentences and labels the engine composes replies from (intents/_dialogue.yaml). */
+  text: Record<string, Bilingual>;
+  /** Who gets the verification SMS (intents/decision-tables.yaml). */
+  decisionTables: DecisionTables;
   /** Path of the jieba user dictionary kept beside the intents. */
   userDictPath: string;
+}
+
+function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+  if (!parsed.success) {
+    const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`${file}: ${why}`);
+  }
+  return parsed.data;
 }
 
 /** Load and validate every intents/*.yaml; a broken file stops start-up with the file named. */
 export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const intents = new Map<string, IntentDef>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_')).sort()) {
-    const full = path.join(dir, file);
-    const parsed = intentSchema.safeParse(YAML.parse(fs.readFileSync(full, 'utf8')));
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-      throw new Error(`${file}: ${why}`);
-    }
-    const def = parsed.data;
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && f !== 'decision-tables.yaml').sort()) {
+    const def = parseFile(dir, file, intentSchema);
     if (`${def.id}.yaml` !== file) throw new Error(`${file}: id ${def.id} does not match the file name`);
     intents.set(def.id, def);
   }
@@ -73,6 +92,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
     if (unknown.length) throw new Error(`${def.id}: related names unknown intents ${unknown.join(', ')}`);
     if (def.kind === 'knowledge' && def.answer.facts.length === 0) throw new Error(`${def.id}: a knowledge intent needs facts`);
   }
-  const ui = uiSchema.parse(YAML.parse(fs.readFileSync(path.join(dir, '_ui.yaml'), 'utf8')));
-  return { intents, ui, userDictPath: path.join(dir, 'jieba-user-dict.txt') };
+  const text = parseFile(dir, '_dialogue.yaml', textSchema);
+  const decisionTables = parseFile(dir, 'decision-tables.yaml', tablesSchema);
+  return { intents, text, decisionTables, userDictPath: path.join(dir, 'jieba-user-dict.txt') };
 }

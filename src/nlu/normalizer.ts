@@ -22,15 +22,20 @@ const PUNCT = /[\p{P}\p{S}]+/gu;
 const SPACE = /\s+/g;
 
 /**
- * The form the classifier sees: NFKC (full width -> half width), Cantonese -> Mandarin,
- * Traditional -> Simplified, lower case, no emoji or punctuation, single spaces.
+ * Simplified, half-width, lower-case text with Cantonese mapped to Mandarin and emoji removed, but
+ * punctuation kept (entity extraction needs "9:30", "20:00").
  */
-export function normalize(text: string): string {
+export function simplify(text: string): string {
   let s = text.normalize('NFKC');
   s = s.replace(EMOJI, ' ');
   for (const [re, to] of CANTONESE) s = s.replace(re, to);
   s = traditionalToSimplified(s);
-  s = s.toLowerCase();
-  s = s.replace(PUNCT, ' ');
-  return s.replace(SPACE, ' ').trim();
+  return s.toLowerCase();
+}
+
+/**
+ * The form the classifier sees: simplify() without punctuation or symbols, single spaces.
+ */
+export function normalize(text: string): string {
+  return simplify(text).replace(PUNCT, ' ').replace(SPACE, ' ').trim();
 }
