@@ -1,7 +1,7 @@
 import type { Logger } from 'winston';
 import { moduleLogger } from '../logger';
 import { extractEntities } from '../nlu/entities';
-import { normalize } from '../nlu/normalizer';
+import { normalize, simplify } from '../nlu/normalizer';
 import type { Nlu, NluResult } from '../nlu/nlu';
 import { newConversationState, type ConversationState } from '../state/conversation-state';
 import type { ConversationStore } from '../state/conversation-store';
@@ -10,12 +10,14 @@ import { FALLBACK } from './intent-ids';
 import type { KnowledgeBase } from './knowledge-base';
 import {
   applyFacts,
+  applyStageEvents,
   attemptLines,
   handleAttempt,
   handleQuery,
   handleRecipient,
   handleReport,
   phrase,
+  recordAttempts,
   smsTimeLines,
   type HandlerResult,
   type Turn,
@@ -33,6 +35,8 @@ const CHOICE_DIGITS: Record<string, number> = { 1: 1, 2: 2, 3: 3, 一: 1, 二: 2
 // "清除我的记录" / "forget me": the user's right to have their state deleted.
 const FORGET = /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|所有)?(聊天)?(记录|数据|资料|状态)|forget (about )?me\b|(delete|clear|erase|forget|remove) (all )?(of )?my (data|records?|info|information|history|state|conversation)/;
 // Intents whose messages may answer the question the bot asked in the who-gets-the-SMS flow.
+const QUESTION = /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
+const ATTEMPT_INTENTS = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit']);
 const SLOT_ANSWER_INTENTS = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
 
 interface TurnResult extends EngineResult {
@@ -115,7 +119,7 @@ export class DialogueEngine {
     // The question the bot asked last turn, if any; handlers set state.pending when they ask anew.
     const pending = state.pending;
     state.pending = null;
-    const turn: Turn = { kb: this.kb, base, now, state, entities, normalized, asked: pending };
+    const turn: Turn = { kb: this.kb, base, now, state, entities, normalized, asked: pending, moved: false };
     const noted = applyFacts(turn);
     state.platform ??= message.platform ?? null;
     ctx.platform = state.platform;
@@ -126,8 +130,19 @@ export class DialogueEngine {
     let intent = result.intent;
     if (pending?.startsWith('recipient:') && answersSlot && (SLOT_ANSWER_INTENTS.has(intent) || normalized.length <= 16)) intent = 'sms.recipient';
     if (pending === 'sms_time' && entities.time && !entities.count) intent = 'state.report';
+    // "初审通过了" / "刚收到核验短信" are reports, whatever they resemble: a statement that carries a
+    // stage event is state.report; a question that carries one gets its answer (the event is kept).
+    const isQuestion = QUESTION.test(simplify(message.text));
+    if (entities.events.length && !isQuestion && !intent.startsWith('state.')) intent = 'state.report';
+    // Likewise "failed 5 times now" reports attempts; "输错5次了怎么办" is answered, the count kept.
+    if (entities.count && ATTEMPT_INTENTS.has(intent)) {
+      if (!isQuestion) intent = 'state.attempt';
+      else recordAttempts(turn, 0);
+    }
     if (intent !== result.intent) result = { ...result, intent, confidence: Math.max(result.confidence, 0.9), candidates: [] };
     state.lastIntent = intent;
+
+    turn.moved = applyStageEvents(turn);
 
     if (intent === FALLBACK) {
       const def = this.kb.intents.get(FALLBACK)!;

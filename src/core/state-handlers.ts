@@ -15,6 +15,8 @@ export interface Turn {
   normalized: string;
   /** What the bot asked in its previous reply (state.pending before this message). */
   asked: string | null;
+  /** Whether this message moved the stage or set the SMS time (applyStageEvents). */
+  moved: boolean;
 }
 
 export interface HandlerResult {
@@ -162,22 +164,30 @@ export function nextStepLines(turn: Turn): string[] {
 
 /** state.report: record what the user says and answer with the next step. */
 export function handleReport(turn: Turn, noted: string[]): HandlerResult {
-  const moved = applyStageEvents(turn);
+  const { moved } = turn;
   const lines: string[] = [];
   if (noted.length) lines.push(phrase(turn, 'noted', { facts: list(turn, noted) }));
   if (moved || noted.length) lines.push(...nextStepLines(turn));
+  if (noted.length && turn.state.stage === 'unknown') lines.push(phrase(turn, 'report_ask_stage'));
   if (!lines.length) lines.push(phrase(turn, 'report_unclear'));
   return { lines, sources: [] };
 }
 
-/** state.attempt: "又输错了" adds one, "已经错了4次" sets the count (000 §2, §10). */
-export function handleAttempt(turn: Turn): HandlerResult {
+/** Wrong entries the message reports; with no number, `fallback` of them (又输错了 = one more). */
+export function recordAttempts(turn: Turn, fallback: number): void {
   const { state, entities } = turn;
   const count = entities.count;
-  if (!count) state.attemptsUsed += 1;
+  if (!count && fallback === 0) return;
+  if (!count) state.attemptsUsed += fallback;
   else state.attemptsUsed = count.relative ? state.attemptsUsed + count.n : count.n;
   state.attemptsUsed = Math.min(state.attemptsUsed, MAX_ATTEMPTS + 1);
   if (['unknown', 'filling', 'platform_review'].includes(state.stage)) state.stage = 'sms_verification';
+}
+
+/** state.attempt: "又输错了" adds one, "已经错了4次" sets the count (000 §2, §10). */
+export function handleAttempt(turn: Turn): HandlerResult {
+  const { state } = turn;
+  recordAttempts(turn, 1);
   const lines = attemptLines(turn, true);
   if (state.smsReceivedAt && state.attemptsUsed < MAX_ATTEMPTS) lines.unshift(...smsTimeLines(turn).slice(0, 1));
   return { lines, sources: ['000 §2', '000 §10'] };
@@ -189,7 +199,6 @@ const ASKS_STAGE = /哪一?步|阶段|状态|进度|下一步|接下来|该干|�
 
 /** state.query: time left, tries left, stage and next step, from what the bot knows; asks when it doesn't. */
 export function handleQuery(turn: Turn): HandlerResult {
-  applyStageEvents(turn);
   const { state, normalized } = turn;
   const knowsNothing = state.stage === 'unknown' && !state.smsReceivedAt && state.attemptsUsed === 0;
   if (knowsNothing) {

@@ -312,8 +312,8 @@ const EVENTS: Array<[StageEvent, RegExp[]]> = [
   ]],
   ['sms_received', [
     // A clause-final bare 收到(了) ("昨晚8点收到的") is, in this domain, the MIIT SMS.
-    /收到了?\s*(?:工信部|管局|12381|核验|验证|的)*\s*(?:短信|验证码|核验码)|(?:短信|验证码|核验码)(?:已经?)?(?:来了|到了|收到了)|收到[了的]?(?=\s*(?:$|[,.!?，。！？]))/g,
-    /\b(?:got|received|gotten)\s+(?:the\s+|an?\s+|my\s+)?(?:miit\s+|verification\s+|12381\s+)?(?:sms|text|code|message)|\b(?:sms|text|code)\s+(?:has\s+|finally\s+)?(?:arrived|came|come)\b/g,
+    /收到了?[^，。,.!?！？\s]{0,8}?(?:短信|验证码|核验码|简讯)|(?:短信|验证码|核验码)(?:已经?)?(?:来了|到了|收到了)|收到[了的]?(?=\s*(?:$|[,.!?，。！？]))/g,
+    /\b(?:got|received|gotten)\s+(?:[a-z0-9]+\s+){0,3}?(?:sms|text|code|message)|\b(?:sms|text|code)\s+(?:has\s+|finally\s+)?(?:arrived|came|come)\b/g,
   ]],
   ['verified', [
     /(?:验证|核验)(?:已经?|已全部)?(?:成功|完成|通过|好了|完了)|已经?(?:验证|核验)(?!失败|不|没)|验完了/g,
@@ -330,6 +330,7 @@ const EVENTS: Array<[StageEvent, RegExp[]]> = [
   ]],
 ];
 // The platform's "preliminary review passed" SMS is not the MIIT one.
+const PRELIMINARY_WORDS = /初审|平台审核|preliminary|platform review|initial review/;
 const PRELIMINARY_SMS = /(?:初审|平台审核|审核)(?:通过|结果)?的?\s*(?:短信|通知)?\s*$/;
 
 function extractEvents(s: string): StageEvent[] {
@@ -338,7 +339,7 @@ function extractEvents(s: string): StageEvent[] {
     for (const re of patterns) {
       for (const m of s.matchAll(re)) {
         if (isNegated(s, m.index!)) continue;
-        if (event === 'sms_received' && PRELIMINARY_SMS.test(clauseBefore(s, m.index!))) continue;
+        if (event === 'sms_received' && (PRELIMINARY_SMS.test(clauseBefore(s, m.index!)) || PRELIMINARY_WORDS.test(m[0]))) continue;
         found.add(event);
       }
     }
