@@ -35,7 +35,9 @@ const CHOICE_DIGITS: Record<string, number> = { 1: 1, 2: 2, 3: 3, 一: 1, 二: 2
 // "清除我的记录" / "forget me": the user's right to have their state deleted.
 const FORGET = /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|所有)?(聊天)?(记录|数据|资料|状态)|forget (about )?me\b|(delete|clear|erase|forget|remove) (all )?(of )?my (data|records?|info|information|history|state|conversation)/;
 // Intents whose messages may answer the question the bot asked in the who-gets-the-SMS flow.
-const QUESTION = /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
+const QUESTION = /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|[不吧]$|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
+const isShort = (normalized: string) =>
+  (normalized.match(/[\u4e00-\u9fff]/g) ?? []).length <= 14 && (normalized.match(/[a-z]+/g) ?? []).length <= 8;
 const ATTEMPT_INTENTS = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit']);
 const SLOT_ANSWER_INTENTS = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
 
@@ -132,11 +134,13 @@ export class DialogueEngine {
     if (pending === 'sms_time' && entities.time && !entities.count) intent = 'state.report';
     // "初审通过了" / "刚收到核验短信" are reports, whatever they resemble: a statement that carries a
     // stage event is state.report; a question that carries one gets its answer (the event is kept).
-    const isQuestion = QUESTION.test(simplify(message.text));
-    if (entities.events.length && !isQuestion && !intent.startsWith('state.')) intent = 'state.report';
+    // Only short messages: a long one that mentions an event is usually a question with context.
+    const isQuestion = QUESTION.test(simplify(message.text).trim());
+    const isShortStatement = !isQuestion && result.matchedBy !== 'pattern' && isShort(normalized);
+    if (entities.events.length && isShortStatement && !intent.startsWith('state.')) intent = 'state.report';
     // Likewise "failed 5 times now" reports attempts; "输错5次了怎么办" is answered, the count kept.
     if (entities.count && ATTEMPT_INTENTS.has(intent)) {
-      if (!isQuestion) intent = 'state.attempt';
+      if (isShortStatement) intent = 'state.attempt';
       else recordAttempts(turn, 0);
     }
     if (intent !== result.intent) result = { ...result, intent, confidence: Math.max(result.confidence, 0.9), candidates: [] };
