@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+// An unset key and an empty one (KEY= in a .env file) both mean "not configured".
+const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
 // Read once from the environment; every key is documented in .env.example.
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -12,6 +15,27 @@ const schema = z.object({
   NLU_MARGIN: z.coerce.number().min(0).max(1).default(0.03),
   STATE_TTL_S: z.coerce.number().int().positive().default(7 * 24 * 3600),
   BODY_LIMIT: z.string().default('64kb'),
+
+  // Channels: each starts only when its keys are set.
+  /** When set, POST /api/v1/messages needs X-Signature: sha256=<hex HMAC-SHA256 of the raw body>. */
+  WEBHOOK_SECRET: optional,
+  /** Reject signed platform callbacks whose timestamp is further than this from now (0 = off). */
+  WEBHOOK_MAX_SKEW_S: z.coerce.number().int().min(0).default(300),
+  WECHAT_TOKEN: optional,
+  WECHAT_APPID: optional,
+  WECHAT_APP_SECRET: optional,
+  WECHAT_ENCODING_AES_KEY: optional,
+  WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
+  /** WeChat gives up after 5 s: past this, answer "success" and send the reply via the customer-service API. */
+  WECHAT_REPLY_TIMEOUT_MS: z.coerce.number().int().positive().default(4500),
+  WECOM_TOKEN: optional,
+  WECOM_CORP_ID: optional,
+  WECOM_ENCODING_AES_KEY: optional,
+  DOUYIN_CLIENT_KEY: optional,
+  DOUYIN_CLIENT_SECRET: optional,
+  DOUYIN_API_BASE: z.string().url().default('https://open.douyin.com'),
+  WECHATY_PUPPET: z.string().default('wechaty-puppet-wechat4u'),
+  WECHATY_PUPPET_TOKEN: optional,
 });
 
 export type Config = z.infer<typeof schema>;

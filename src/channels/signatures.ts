@@ -1,0 +1,19 @@
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+
+/** Constant-time string comparison: no early exit that would leak how much of a signature matched. */
+export function safeEqual(a: string | undefined, b: string | undefined): boolean {
+  if (typeof a !== 'string' || typeof b !== 'string') return false;
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && timingSafeEqual(x, y);
+}
+
+export const hmacSha256Hex = (secret: string, body: Buffer | string) => createHmac('sha256', secret).update(body).digest('hex');
+export const sha1Hex = (data: Buffer | string) => createHash('sha1').update(data).digest('hex');
+
+/** A platform timestamp (Unix seconds) within `maxSkewS` of now; 0 turns the check off (replay window). */
+export function freshTimestamp(timestamp: string | undefined, maxSkewS: number, nowMs = Date.now()): boolean {
+  if (maxSkewS === 0) return true;
+  const ts = Number(timestamp);
+  return Number.isFinite(ts) && Math.abs(nowMs / 1000 - ts) <= maxSkewS;
+}
