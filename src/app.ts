@@ -1,20 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import type { HandleMessage } from './channels/channel';
+import { DouyinApiClient } from './channels/douyin/douyin-api-client';
+import { douyinRouter } from './channels/douyin/douyin-channel';
 import { jsonWebhookRouter } from './channels/json/json-webhook-channel';
+import { WechatApiClient } from './channels/wechat/wechat-api-client';
+import { wechatOfficialAccountRouter } from './channels/wechat/wechat-official-account-channel';
+import { wecomRouter } from './channels/wecom/wecom-channel';
 import type { Config } from './config';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { errorHandler, sendError } from './http-errors';
+import { moduleLogger } from './logger';
 import type { ConversationStore } from './state/conversation-store';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
+
+const log = moduleLogger('app');
 
 export interface AppDeps {
-  config: Pick<Config, 'BODY_LIMIT'>;
+  config: Config;
   /** Undefined until the classifier is trained: /readyz says 503 and the API waits for it. */
   engine: () => DialogueEngine | undefined;
   store: ConversationStore;
+  idempotency?: IdempotencyStore;
+  /** Tests point the platform API clients at local fakes. */
+  wechatApi?: WechatApiClient;
+  douyinApi?: DouyinApiClient;
+  onDouyinProcessed?: (work: Promise<void>) => void;
 }
 
+class NotReadyError extends Error {}
+
 /** The express app: channel routers, health and readiness. No listen() here, so tests use supertest. */
-export function createApp({ config, engine, store }: AppDeps): Express {
+export function createApp(deps: AppDeps): Express {
+  const { config, engine, store } = deps;
+  const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
@@ -34,11 +53,59 @@ export function createApp({ config, engine, store }: AppDeps): Express {
     res.status(trained && storeOk ? 200 : 503).json({ status: trained && storeOk ? 'ready' : 'not_ready', classifier: trained, store: storeOk });
   });
 
-  app.use('/api/v1', (_req, res, next) => {
-    if (!engine()) return sendError(res, 503, 'not_ready', 'The bot is still starting; try again in a moment.');
-    next();
-  });
-  app.use('/api/v1', jsonWebhookRouter((message) => engine()!.handle(message), store, config.BODY_LIMIT));
+  const handle: HandleMessage = (message) => {
+    const e = engine();
+    if (!e) return Promise.reject(new NotReadyError('not ready'));
+    return e.handle(message);
+  };
+  const phrase = (key: string) => engine()?.bilingual(key) ?? '';
+  const notReady = (_req: express.Request, res: express.Response, next: express.NextFunction) =>
+    engine() ? next() : sendError(res, 503, 'not_ready', 'The bot is still starting; try again in a moment.');
+
+  if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
+  app.use('/api/v1', notReady, jsonWebhookRouter(handle, store, { bodyLimit: config.BODY_LIMIT, webhookSecret: config.WEBHOOK_SECRET }));
+
+  // Each channel starts only when its configuration is present.
+  const channels: string[] = ['json'];
+  if (config.WECHAT_TOKEN) {
+    const api = deps.wechatApi ?? (config.WECHAT_APPID && config.WECHAT_APP_SECRET
+      ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
+      : undefined);
+    app.use('/wechat', notReady, wechatOfficialAccountRouter({
+      token: config.WECHAT_TOKEN,
+      appId: config.WECHAT_APPID,
+      encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
+      handle, idempotency, phrase, api,
+      replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      bodyLimit: config.BODY_LIMIT,
+    }));
+    channels.push('wechat');
+  }
+  if (config.WECOM_TOKEN && config.WECOM_CORP_ID && config.WECOM_ENCODING_AES_KEY) {
+    app.use('/wecom', notReady, wecomRouter({
+      token: config.WECOM_TOKEN,
+      corpId: config.WECOM_CORP_ID,
+      encodingAesKey: config.WECOM_ENCODING_AES_KEY,
+      handle, idempotency, phrase,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      bodyLimit: config.BODY_LIMIT,
+    }));
+    channels.push('wecom');
+  }
+  if (config.DOUYIN_CLIENT_KEY && config.DOUYIN_CLIENT_SECRET) {
+    const api = deps.douyinApi ?? new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY, clientSecret: config.DOUYIN_CLIENT_SECRET, baseUrl: config.DOUYIN_API_BASE });
+    app.use('/douyin', notReady, douyinRouter({
+      handle, idempotency, api,
+      clientKey: config.DOUYIN_CLIENT_KEY,
+      clientSecret: config.DOUYIN_CLIENT_SECRET,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      onProcessed: deps.onDouyinProcessed,
+      textOnlyReply: () => phrase('channel_type_text'),
+    }));
+    channels.push('douyin');
+  }
+  log.info('channels', { channels });
 
   app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
   app.use(errorHandler);

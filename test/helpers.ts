@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadConfig, type Config } from '../src/config';
 import { DialogueEngine } from '../src/core/dialogue-engine';
 import { loadKnowledgeBase, type KnowledgeBase } from '../src/core/knowledge-base';
 import { Nlu } from '../src/nlu/nlu';
@@ -23,4 +24,9 @@ export function sharedNlu(): Nlu {
 export function newEngine(nlu: Nlu = sharedNlu()): { engine: DialogueEngine; store: MemoryConversationStore } {
   const store = new MemoryConversationStore(3600);
   return { engine: new DialogueEngine(nlu, store), store };
+}
+
+/** The configuration of a deployment with only these keys set. */
+export function testConfig(env: Record<string, string> = {}): Config {
+  return loadConfig({ ...env });
 }

@@ -17,3 +17,10 @@ export function freshTimestamp(timestamp: string | undefined, maxSkewS: number, 
   const ts = Number(timestamp);
   return Number.isFinite(ts) && Math.abs(nowMs / 1000 - ts) <= maxSkewS;
 }
+
+/** WeChat / WeCom signature: sha1 hex of the sorted, concatenated token, timestamp, nonce (and Encrypt). */
+export function wechatSignature(token: string, timestamp: string, nonce: string, encrypt?: string): string {
+  const parts = [token, timestamp, nonce];
+  if (encrypt !== undefined) parts.push(encrypt);
+  return sha1Hex(parts.sort().join(''));
+}

@@ -188,6 +188,11 @@ export class DialogueEngine {
     return { reply: this.reply(ctx, intent, result.confidence, handled.lines, handled.sources, def.related), state };
   }
 
+  /** A sentence of intents/_dialogue.yaml in both languages, for channels that don't know the user's yet. */
+  bilingual(key: string): string {
+    return `${phrase({ kb: this.kb, base: 'zh' }, key)}\n\n${phrase({ kb: this.kb, base: 'en' }, key)}`;
+  }
+
   /** Stage-aware lines put before a knowledge answer when the user's own numbers are known. */
   private personalLines(intent: string, turn: Turn): string[] {
     const { state } = turn;

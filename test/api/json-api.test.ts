@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { ALL_INTENTS, FALLBACK } from '../../src/core/intent-ids';
-import { newEngine } from '../helpers';
+import { newEngine, testConfig } from '../helpers';
 
 const { engine, store } = newEngine();
-const app = createApp({ config: { BODY_LIMIT: '64kb' }, engine: () => engine, store });
+const app = createApp({ config: testConfig(), engine: () => engine, store });
 const post = (body: unknown) => request(app).post('/api/v1/messages').send(body as object);
 
 describe('POST /api/v1/messages', () => {
@@ -136,7 +136,7 @@ describe('operations', () => {
 
   it('/readyz is 200 once trained and 503 before', async () => {
     expect((await request(app).get('/readyz')).status).toBe(200);
-    const starting = createApp({ config: { BODY_LIMIT: '64kb' }, engine: () => undefined, store });
+    const starting = createApp({ config: testConfig(), engine: () => undefined, store });
     expect((await request(starting).get('/readyz')).status).toBe(503);
     const res = await request(starting).post('/api/v1/messages').send({ userId: 'u', text: 'hi' });
     expect(res.status).toBe(503);

@@ -1,10 +1,10 @@
 import request from 'supertest';
 import { createApp } from '../../src/app';
-import { newEngine } from '../helpers';
+import { newEngine, testConfig } from '../helpers';
 
 // Scripted multi-turn conversations through the JSON API, each turn at a fixed message time.
 const { engine, store } = newEngine();
-const app = createApp({ config: { BODY_LIMIT: '64kb' }, engine: () => engine, store });
+const app = createApp({ config: testConfig(), engine: () => engine, store });
 
 type Turn = [iso: string, text: string, check: (body: any) => void];
 

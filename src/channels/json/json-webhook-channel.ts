@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { EngineResult } from '../../core/dialogue-engine';
 import { PLATFORMS, type Message } from '../../core/types';
 import { sendError } from '../../http-errors';
+import { hmacSha256Hex, safeEqual } from '../signatures';
 import { toApiState } from '../../state/conversation-state';
 import type { ConversationStore } from '../../state/conversation-store';
 
@@ -31,15 +32,33 @@ function toDate(ts: number | string | undefined): Date {
 }
 
 /** POST /api/v1/messages and the conversation endpoints of api.md. */
-export function jsonWebhookRouter(handle: (message: Message) => Promise<EngineResult>, store: ConversationStore, bodyLimit: string): Router {
+export function jsonWebhookRouter(
+  handle: (message: Message) => Promise<EngineResult>,
+  store: ConversationStore,
+  options: { bodyLimit: string; webhookSecret?: string },
+): Router {
   const router = express.Router();
-  const json = express.json({ limit: bodyLimit, strict: false });
+  // Raw bytes first: the signature (when a secret is set) is over the body exactly as sent.
+  const raw = express.raw({ type: () => true, limit: options.bodyLimit });
 
   router.post('/messages', (req, res, next) => {
     if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'Send the message as application/json.');
     next();
-  }, json, async (req, res) => {
-    const parsed = messageBody.safeParse(req.body);
+  }, raw, async (req, res) => {
+    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    if (options.webhookSecret) {
+      const given = req.get('X-Signature')?.trim();
+      if (!safeEqual(given, `sha256=${hmacSha256Hex(options.webhookSecret, bytes)}`)) {
+        return sendError(res, 401, 'invalid_signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>.');
+      }
+    }
+    let payload: unknown;
+    try {
+      payload = JSON.parse(bytes.toString('utf8'));
+    } catch {
+      return sendError(res, 400, 'invalid_json', 'The body is not valid JSON.');
+    }
+    const parsed = messageBody.safeParse(payload);
     if (!parsed.success) {
       const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
       return sendError(res, 400, 'invalid_request', why);

@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import { safeEqual, wechatSignature } from '../signatures';
 
 // WXBizMsgCrypt: the signature and AES scheme shared by the WeChat Official Account "secure mode"
 // and WeCom (企业微信) callbacks, written with node:crypto only. See shared/spec/wechat-vectors.md.
@@ -54,17 +55,13 @@ export class WxBizMsgCrypt {
 
   /** sha1 hex of the sorted, concatenated parts: plain-mode `signature` or, with encrypt, `msg_signature`. */
   signature(timestamp: string, nonce: string, encrypt?: string): string {
-    const parts = [this.token, timestamp, nonce];
-    if (encrypt !== undefined) parts.push(encrypt);
-    return crypto.createHash('sha1').update(parts.sort().join('')).digest('hex');
+    return wechatSignature(this.token, timestamp, nonce, encrypt);
   }
 
   /** Constant-time check of a signature taken from the query string. */
   verifySignature(expected: string | undefined, timestamp: string | undefined, nonce: string | undefined, encrypt?: string): boolean {
-    if (!expected || timestamp === undefined || nonce === undefined) return false;
-    const a = Buffer.from(expected);
-    const b = Buffer.from(this.signature(timestamp, nonce, encrypt));
-    return a.length === b.length && crypto.timingSafeEqual(a, b);
+    if (timestamp === undefined || nonce === undefined) return false;
+    return safeEqual(expected, this.signature(timestamp, nonce, encrypt));
   }
 
   decrypt(encrypt: string): string {

@@ -1,0 +1,131 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { moduleLogger } from '../../logger';
+import type { IdempotencyStore } from '../../state/idempotency-store';
+import type { HandleMessage } from '../channel';
+import { freshTimestamp, safeEqual, wechatSignature } from '../signatures';
+import { sendError } from '../../http-errors';
+import { dedupKey, inboundOf } from './inbound';
+import type { WechatApiClient } from './wechat-api-client';
+import { WxBizMsgCrypt, WxCryptoError } from './wx-biz-msg-crypt';
+import { fitOneMessage, parseWechatXml, splitUtf8, textReplyXml, XmlError } from './xml';
+
+const log = moduleLogger('wechat');
+
+/** WeChat's limit for a passive text reply is 2048 bytes; leave room for the truncation note. */
+const MAX_REPLY_BYTES = 2048;
+const DEDUP_TTL_S = 600;
+
+export interface WechatOfficialAccountOptions {
+  token: string;
+  appId?: string;
+  encodingAesKey?: string;
+  handle: HandleMessage;
+  idempotency: IdempotencyStore;
+  /** Bilingual canned text (welcome, "please type", truncation note) from intents/_dialogue.yaml. */
+  phrase: (key: string) => string;
+  /** The customer-service API, for replies that miss the 5 s window or don't fit in one message. */
+  api?: WechatApiClient;
+  replyTimeoutMs: number;
+  maxSkewS: number;
+  bodyLimit: string;
+}
+
+/**
+ * The WeChat Official Account message server at /wechat: URL verification, plaintext, compatible
+ * and secure (AES) modes, passive text replies, retries answered once, slow replies sent later.
+ */
+export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Router {
+  const router = express.Router();
+  const crypt = o.encodingAesKey && o.appId ? new WxBizMsgCrypt({ token: o.token, encodingAesKey: o.encodingAesKey, receiveId: o.appId }) : undefined;
+  // Keys whose reply went (or will go) out through the customer-service API: a retry must not
+  // also get it passively.
+  const sentLater = new Set<string>();
+  const markSentLater = (key: string) => {
+    sentLater.add(key);
+    setTimeout(() => sentLater.delete(key), DEDUP_TTL_S * 1000).unref();
+  };
+
+  const signed = (req: Request): boolean => {
+    const { signature, timestamp, nonce } = req.query as Record<string, string | undefined>;
+    return timestamp !== undefined && nonce !== undefined && safeEqual(signature, wechatSignature(o.token, timestamp, nonce));
+  };
+
+  router.get('/', (req, res) => {
+    if (!signed(req)) return sendError(res, 401, 'bad_signature', 'Signature check failed.');
+    res.type('text/plain').send(String(req.query.echostr ?? ''));
+  });
+
+  router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), async (req: Request, res: Response) => {
+    const { timestamp, nonce, encrypt_type: encryptType, msg_signature: msgSignature } = req.query as Record<string, string | undefined>;
+    if (!signed(req)) return sendError(res, 401, 'bad_signature', 'Signature check failed.');
+    if (!freshTimestamp(timestamp, o.maxSkewS)) return sendError(res, 403, 'stale_request', 'Timestamp outside the allowed window.');
+    const secure = encryptType === 'aes';
+    let fields: Record<string, string>;
+    try {
+      fields = parseWechatXml(typeof req.body === 'string' ? req.body : '');
+      if (secure) {
+        if (!crypt) return sendError(res, 400, 'not_configured', 'Secure mode needs WECHAT_ENCODING_AES_KEY and WECHAT_APPID.');
+        if (!crypt.verifySignature(msgSignature, timestamp, nonce, fields.Encrypt ?? '')) return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
+        fields = parseWechatXml(crypt.decrypt(fields.Encrypt));
+      }
+    } catch (err) {
+      if (err instanceof XmlError || err instanceof WxCryptoError) return sendError(res, 400, 'bad_message', err.message);
+      throw err;
+    }
+    if (!fields.FromUserName || !fields.ToUserName) return sendError(res, 400, 'bad_message', 'FromUserName and ToUserName are required.');
+
+    const key = dedupKey('wechat', fields);
+    const turn = o.idempotency.once(key, DEDUP_TTL_S, () => replyFor(fields));
+    const timedOut = Symbol('timeout');
+    let timer: NodeJS.Timeout | undefined;
+    const first = await Promise.race([turn, new Promise<typeof timedOut>((r) => (timer = setTimeout(() => r(timedOut), o.replyTimeoutMs)))]);
+    clearTimeout(timer);
+
+    let passive: string | null;
+    if (first === timedOut) {
+      if (!sentLater.has(key)) {
+        markSentLater(key);
+        turn.then((parts) => sendViaApi(fields.FromUserName, parts ?? [])).catch((err) => log.error('late reply failed', { key, error: (err as Error).message }));
+      }
+      passive = null;
+    } else if (sentLater.has(key) || !first || first.length === 0) {
+      passive = null;
+    } else {
+      passive = first[0];
+      if (first.length > 1 && o.api) {
+        markSentLater(key);
+        sendViaApi(fields.FromUserName, first.slice(1)).catch((err) => log.error('follow-up failed', { key, error: (err as Error).message }));
+      }
+    }
+    if (passive === null) return res.type('text/plain').send('success');
+    const xml = textReplyXml(fields.FromUserName, fields.ToUserName, Date.now() / 1000, passive);
+    res.type('application/xml').send(secure && crypt ? crypt.encryptReply(xml, timestamp!, nonce!) : xml);
+  });
+
+  /** The reply as parts that each fit one WeChat message; null when nothing is to be said. */
+  async function replyFor(fields: Record<string, string>): Promise<string[] | null> {
+    const inbound = inboundOf(fields);
+    if (inbound.kind === 'ignore') return null;
+    if (inbound.kind === 'welcome') return [o.phrase('channel_welcome')];
+    if (inbound.kind === 'unsupported') return [o.phrase('channel_type_text')];
+    const { reply } = await o.handle({
+      userId: `wechat:${fields.FromUserName}`,
+      text: inbound.text,
+      timestamp: fields.CreateTime ? new Date(Number(fields.CreateTime) * 1000) : new Date(),
+      channel: 'wechat',
+      messageId: fields.MsgId,
+    });
+    // With the API the rest follows as more messages; without it, one shortened message says so.
+    return o.api ? splitUtf8(reply.text, MAX_REPLY_BYTES) : [fitOneMessage(reply.text, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
+  }
+
+  async function sendViaApi(openId: string, parts: string[]): Promise<void> {
+    if (!o.api) {
+      log.warn('reply missed the passive window and WECHAT_APP_SECRET is not set: not delivered', { user: `wechat:${openId}` });
+      return;
+    }
+    for (const part of parts) await o.api.sendText(openId, part);
+  }
+
+  return router;
+}

@@ -1,0 +1,76 @@
+import express, { type Request, type Response, type Router } from 'express';
+import { sendError } from '../../http-errors';
+import type { IdempotencyStore } from '../../state/idempotency-store';
+import type { HandleMessage } from '../channel';
+import { freshTimestamp } from '../signatures';
+import { dedupKey, inboundOf } from '../wechat/inbound';
+import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
+import { fitOneMessage, parseWechatXml, textReplyXml, XmlError } from '../wechat/xml';
+
+const MAX_REPLY_BYTES = 2048;
+const DEDUP_TTL_S = 600;
+
+export interface WecomOptions {
+  token: string;
+  corpId: string;
+  encodingAesKey: string;
+  handle: HandleMessage;
+  idempotency: IdempotencyStore;
+  phrase: (key: string) => string;
+  maxSkewS: number;
+  bodyLimit: string;
+}
+
+/** WeCom (企业微信) app callback at /wecom: always encrypted, receive id = corpid. */
+export function wecomRouter(o: WecomOptions): Router {
+  const router = express.Router();
+  const crypt = new WxBizMsgCrypt({ token: o.token, encodingAesKey: o.encodingAesKey, receiveId: o.corpId });
+
+  // URL verification: echostr is encrypted; answer its plaintext and nothing else.
+  router.get('/', (req, res) => {
+    const { msg_signature: sig, timestamp, nonce, echostr } = req.query as Record<string, string | undefined>;
+    try {
+      if (!timestamp || !nonce || !echostr) throw new WxCryptoError('bad_signature', 'missing parameters');
+      res.type('text/plain').send(crypt.verifyUrl(sig ?? '', timestamp, nonce, echostr));
+    } catch (err) {
+      if (err instanceof WxCryptoError) return sendError(res, 401, 'bad_signature', 'URL verification failed.');
+      throw err;
+    }
+  });
+
+  router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), async (req: Request, res: Response) => {
+    const { msg_signature: sig, timestamp, nonce } = req.query as Record<string, string | undefined>;
+    let fields: Record<string, string>;
+    try {
+      const envelope = parseWechatXml(typeof req.body === 'string' ? req.body : '');
+      if (!crypt.verifySignature(sig, timestamp, nonce, envelope.Encrypt ?? '')) return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
+      if (!freshTimestamp(timestamp, o.maxSkewS)) return sendError(res, 403, 'stale_request', 'Timestamp outside the allowed window.');
+      fields = parseWechatXml(crypt.decrypt(envelope.Encrypt));
+    } catch (err) {
+      if (err instanceof WxCryptoError && err.code === 'receive_id_mismatch') return sendError(res, 401, 'wrong_corp', 'Message is not for this corp.');
+      if (err instanceof XmlError || err instanceof WxCryptoError) return sendError(res, 400, 'bad_message', err.message);
+      throw err;
+    }
+    if (!fields.FromUserName) return sendError(res, 400, 'bad_message', 'FromUserName is required.');
+
+    const text = await o.idempotency.once(dedupKey('wecom', fields), DEDUP_TTL_S, async () => {
+      const inbound = inboundOf(fields);
+      if (inbound.kind === 'ignore') return null;
+      if (inbound.kind === 'welcome') return o.phrase('channel_welcome');
+      if (inbound.kind === 'unsupported') return o.phrase('channel_type_text');
+      const { reply } = await o.handle({
+        userId: `wecom:${fields.FromUserName}`,
+        text: inbound.text,
+        timestamp: fields.CreateTime ? new Date(Number(fields.CreateTime) * 1000) : new Date(),
+        channel: 'wecom',
+        messageId: fields.MsgId,
+      });
+      return fitOneMessage(reply.text, o.phrase('channel_truncated'), MAX_REPLY_BYTES);
+    });
+    if (text === null) return res.type('text/plain').send('');
+    const xml = textReplyXml(fields.FromUserName, o.corpId, Date.now() / 1000, text);
+    res.type('application/xml').send(crypt.encryptReply(xml, timestamp!, nonce!));
+  });
+
+  return router;
+}
