@@ -1,0 +1,252 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { WechatApiClient } from '../../src/channels/wechat/wechat-api-client';
+import { wechatSignature } from '../../src/channels/signatures';
+import { WxBizMsgCrypt } from '../../src/channels/wechat/wx-biz-msg-crypt';
+import { parseWechatXml } from '../../src/channels/wechat/xml';
+import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
+import { newEngine, testConfig } from '../helpers';
+
+// The official sample's token, key and appid (shared/spec/wechat-vectors.md).
+const TOKEN = 'spamtest';
+const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
+const APPID = 'wx2c2769f8efd9abc2';
+const crypt = new WxBizMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, receiveId: APPID });
+
+// A local fake of api.weixin.qq.com: token and customer-service messages.
+const sent: Array<{ touser: string; text: { content: string } }> = [];
+let tokenRequests = 0;
+const fake = http.createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    res.setHeader('Content-Type', 'application/json');
+    if (req.url?.startsWith('/cgi-bin/token')) {
+      tokenRequests++;
+      return res.end(JSON.stringify({ access_token: 'tok', expires_in: 7200 }));
+    }
+    if (req.url?.startsWith('/cgi-bin/message/custom/send')) {
+      if (sent.length < 100) sent.push(JSON.parse(body));
+      return res.end(JSON.stringify({ errcode: 0 }));
+    }
+    res.statusCode = 404;
+    res.end('{}');
+  });
+});
+
+let api: WechatApiClient;
+beforeAll(async () => {
+  await new Promise<void>((r) => fake.listen(0, '127.0.0.1', r));
+  api = new WechatApiClient({ appId: APPID, appSecret: 'secret', baseUrl: `http://127.0.0.1:${(fake.address() as AddressInfo).port}` });
+});
+afterAll(async () => {
+  await new Promise((r) => fake.close(r));
+});
+beforeEach(() => {
+  sent.length = 0;
+});
+
+function appWith(env: Record<string, string> = {}, handleDelayMs = 0) {
+  const { engine, store } = newEngine();
+  if (handleDelayMs) {
+    const real = engine.handle.bind(engine);
+    engine.handle = async (m) => {
+      await new Promise((r) => setTimeout(r, handleDelayMs));
+      return real(m);
+    };
+  }
+  const config = testConfig({ WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_ENCODING_AES_KEY: AES_KEY, ...env });
+  // The customer-service API only when the deployment has the app secret, as in production.
+  return { app: createApp({ config, engine: () => engine, store, wechatApi: env.WECHAT_APP_SECRET ? api : undefined }), store: store as MemoryConversationStore };
+}
+
+const now = () => String(Math.floor(Date.now() / 1000));
+const query = (timestamp = now(), nonce = 'n0nce') => ({ timestamp, nonce, signature: wechatSignature(TOKEN, timestamp, nonce) });
+let msgSeq = 1000;
+const textXml = (content: string, from = 'oUser1', msgId = String(++msgSeq)) =>
+  `<xml><ToUserName><![CDATA[gh_bot]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
+const post = (app: ReturnType<typeof appWith>['app'], xml: string, q: Record<string, string> = query()) =>
+  request(app).post('/wechat').query(q).set('Content-Type', 'text/xml').send(xml);
+
+describe('WeChat Official Account: URL verification', () => {
+  it('answers echostr when the signature is right', async () => {
+    const { app } = appWith();
+    const res = await request(app).get('/wechat').query({ ...query(), echostr: 'hello123' });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('hello123');
+  });
+
+  it('refuses a wrong signature', async () => {
+    const { app } = appWith();
+    const res = await request(app).get('/wechat').query({ ...query(), signature: 'x'.repeat(40), echostr: 'hello123' });
+    expect(res.status).toBe(401);
+    expect(res.text).not.toContain('hello123');
+  });
+});
+
+describe('WeChat Official Account: plaintext mode', () => {
+  it('answers a text message with a passive reply, To/From swapped, CreateTime in seconds', async () => {
+    const { app } = appWith();
+    const res = await post(app, textXml('收不到核验短信怎么办'));
+    expect(res.status).toBe(200);
+    const reply = parseWechatXml(res.text);
+    expect(reply).toMatchObject({ ToUserName: 'oUser1', FromUserName: 'gh_bot', MsgType: 'text' });
+    expect(reply.CreateTime).toMatch(/^\d{10}$/);
+    expect(reply.Content).toMatch(/beian\.miit\.gov\.cn/);
+    expect(Buffer.byteLength(reply.Content)).toBeLessThanOrEqual(2048);
+  });
+
+  it('keeps the conversation under wechat:<OpenID>', async () => {
+    const { app, store } = appWith();
+    await post(app, textXml('我们是抖音小程序', 'oKeyUser'));
+    expect((await store.get('wechat:oKeyUser'))?.platform).toBe('douyin');
+  });
+
+  it('escapes hostile text so it cannot break the reply XML', async () => {
+    const { app } = appWith();
+    const hostile = 'hi ]]></Content><MsgType>image</MsgType><Content><![CDATA[ & <b>';
+    const res = await post(app, textXml(hostile.replace(/]]>/g, ']]]]><![CDATA[>')));
+    expect(res.status).toBe(200);
+    const reply = parseWechatXml(res.text);
+    expect(reply.MsgType).toBe('text');
+    expect(res.text.match(/<MsgType>/g)).toHaveLength(1);
+  });
+
+  it('welcomes a new follower and asks for text on an image', async () => {
+    const { app } = appWith();
+    const sub = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oNew</FromUserName><CreateTime>${now()}</CreateTime><MsgType>event</MsgType><Event>subscribe</Event></xml>`);
+    expect(parseWechatXml(sub.text).Content).toMatch(/收不到短信.*\n\nHi!/s);
+    const img = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oNew</FromUserName><CreateTime>${now()}</CreateTime><MsgType>image</MsgType><PicUrl>http://x/y.jpg</PicUrl><MsgId>${++msgSeq}</MsgId></xml>`);
+    expect(parseWechatXml(img.text).Content).toMatch(/请直接输入/);
+  });
+
+  it('handles voice with Recognition as text', async () => {
+    const { app } = appWith();
+    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oV</FromUserName><CreateTime>${now()}</CreateTime><MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format><Recognition><![CDATA[验证码有效期多久]]></Recognition><MsgId>${++msgSeq}</MsgId></xml>`);
+    expect(parseWechatXml(res.text).Content).toMatch(/24/);
+  });
+
+  it('answers "success" to an unsubscribe', async () => {
+    const { app } = appWith();
+    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oBye</FromUserName><CreateTime>${now()}</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>`);
+    expect(res.text).toBe('success');
+  });
+
+  it('gives a retry the same reply and changes state once', async () => {
+    const { app, store } = appWith();
+    const xml = textXml('又输错了', 'oRetry', '777001');
+    const first = await post(app, xml);
+    const again = await post(app, xml);
+    expect(parseWechatXml(again.text).Content).toBe(parseWechatXml(first.text).Content);
+    expect((await store.get('wechat:oRetry'))?.attemptsUsed).toBe(1);
+  });
+
+  it('dedups events by FromUserName + CreateTime', async () => {
+    const { app } = appWith();
+    const ev = `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oEv</FromUserName><CreateTime>1767225600</CreateTime><MsgType>event</MsgType><Event>subscribe</Event></xml>`;
+    const a = await post(app, ev);
+    const b = await post(app, ev);
+    expect(a.text).toBe(b.text);
+  });
+
+  it('keeps MsgId as a string (no number precision loss)', () => {
+    expect(parseWechatXml(textXml('x', 'o', '6054768590064713728')).MsgId).toBe('6054768590064713728');
+  });
+
+  it.each([
+    ['a wrong signature', (q: Record<string, string>) => ({ ...q, signature: '0'.repeat(40) }), 401],
+    ['no signature', (q: Record<string, string>) => ({ timestamp: q.timestamp, nonce: q.nonce }), 401],
+    ['a stale timestamp', () => query(String(Math.floor(Date.now() / 1000) - 3600)), 403],
+  ])('refuses %s and processes nothing', async (_n, mutate, status) => {
+    const { app, store } = appWith();
+    const res = await post(app, textXml('我们是腾讯云网站', 'oBad'), mutate(query()));
+    expect(res.status).toBe(status);
+    expect(await store.get('wechat:oBad')).toBeUndefined();
+  });
+
+  it('lets WEBHOOK_MAX_SKEW_S=0 turn the replay window off', async () => {
+    const { app } = appWith({ WEBHOOK_MAX_SKEW_S: '0' });
+    const res = await post(app, textXml('你好'), query('1409735669'));
+    expect(res.status).toBe(200);
+  });
+
+  it.each([
+    ['malformed XML', '<xml><Content>oops'],
+    ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'],
+    ['no XML at all', 'hello'],
+  ])('400 for %s', async (_n, body) => {
+    const { app } = appWith();
+    const res = await post(app, body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('bad_message');
+  });
+});
+
+describe('WeChat Official Account: secure (AES) mode', () => {
+  it('decrypts the official sample and answers with an encrypted, signed reply', async () => {
+    const { app } = appWith({ WEBHOOK_MAX_SKEW_S: '0' });
+    const encrypt = 'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
+    const q = { ...query('1409735669', '1320562132'), encrypt_type: 'aes', msg_signature: '5d197aaffba7e9b25a30732f161a50dee96bd5fa' };
+    const res = await post(app, `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, q);
+    expect(res.status).toBe(200);
+    const envelope = parseWechatXml(res.text);
+    expect(crypt.verifySignature(envelope.MsgSignature, envelope.TimeStamp, envelope.Nonce, envelope.Encrypt)).toBe(true);
+    const reply = parseWechatXml(crypt.decrypt(envelope.Encrypt));
+    expect(reply).toMatchObject({ ToUserName: 'oyORnuP8q7ou2gfYjqLzSIWZf0rs', FromUserName: 'gh_10f6c3c3ac5a', MsgType: 'text' });
+  });
+
+  it('round-trips a message encrypted with our own key (compatible mode carries both)', async () => {
+    const { app } = appWith();
+    const inner = textXml('核验短信发给谁', 'oSecure');
+    const encrypt = crypt.encrypt(inner);
+    const q = query();
+    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: crypt.signature(q.timestamp, q.nonce, encrypt) });
+    const reply = parseWechatXml(crypt.decrypt(parseWechatXml(res.text).Encrypt));
+    expect(reply.Content).toMatch(/哪个平台/);
+  });
+
+  it('refuses a bad msg_signature and a message for another appid', async () => {
+    const { app } = appWith();
+    const q = query();
+    const encrypt = crypt.encrypt(textXml('hi'));
+    const bad = await post(app, `<xml><Encrypt>${encrypt}</Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: '0'.repeat(40) });
+    expect(bad.status).toBe(401);
+    const other = new WxBizMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, receiveId: 'wxOTHER' }).encrypt(textXml('hi'));
+    const foreign = await post(app, `<xml><Encrypt>${other}</Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: crypt.signature(q.timestamp, q.nonce, other) });
+    expect(foreign.status).toBe(400);
+  });
+});
+
+describe('WeChat Official Account: slow and long replies', () => {
+  it('answers "success" past the time limit and delivers through the customer-service API', async () => {
+    const { app } = appWith({ WECHAT_APP_SECRET: 'secret', WECHAT_REPLY_TIMEOUT_MS: '50' }, 200);
+    const res = await post(app, textXml('验证码有效期多久', 'oSlow'));
+    expect(res.text).toBe('success');
+    for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sent).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ touser: 'oSlow', msgtype: 'text' });
+    expect(sent[0].text.content).toMatch(/24/);
+    expect(tokenRequests).toBeGreaterThanOrEqual(1);
+  });
+
+  it('splits a long answer: the first part passively, the rest through the API', async () => {
+    const { app } = appWith({ WECHAT_APP_SECRET: 'secret' });
+    const res = await post(app, textXml('核验短信发给谁', 'oLong'));
+    const passive = parseWechatXml(res.text).Content;
+    expect(Buffer.byteLength(passive)).toBeLessThanOrEqual(2048);
+    for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(sent.length).toBeGreaterThan(0);
+    expect(sent.every((m) => m.touser === 'oLong' && Buffer.byteLength(m.text.content) <= 2048)).toBe(true);
+  });
+
+  it('without the API, shortens a long answer to one message that says so', async () => {
+    const { app } = appWith();
+    const res = await post(app, textXml('核验短信发给谁', 'oShort'));
+    const passive = parseWechatXml(res.text).Content;
+    expect(Buffer.byteLength(passive)).toBeLessThanOrEqual(2048);
+    expect(passive).toMatch(/回答较长/);
+    expect(sent).toHaveLength(0);
+  });
+});
