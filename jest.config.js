@@ -5,5 +5,7 @@ module.exports = {
   transform: { "^.+\\.ts$": "ts-jest" },
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: ['<rootDir>/test/setup-env.ts'],
+  globalSetup: '<rootDir>/test/redis-global-setup.ts',
+  globalTeardown: '<rootDir>/test/redis-global-teardown.ts',
   testTimeout: 30000,
 };

@@ -12,7 +12,10 @@ import type { DialogueEngine } from './core/dialogue-engine';
 import { errorHandler, sendError } from './http-errors';
 import { moduleLogger } from './logger';
 import type { ConversationStore } from './state/conversation-store';
+import { Metrics } from './metrics';
+import { newConversationState } from './state/conversation-state';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
+import { MemoryRateLimiter, type RateLimitResult, type RateLimiter } from './state/rate-limiter';
 
 const log = moduleLogger('app');
 
@@ -26,6 +29,15 @@ export interface AppDeps {
   wechatApi?: WechatApiClient;
   douyinApi?: DouyinApiClient;
   onDouyinProcessed?: (work: Promise<void>) => void;
+  metrics?: Metrics;
+  rateLimiter?: RateLimiter;
+}
+
+/** Which channel a path belongs to, for the request metrics. */
+function channelOf(path: string): string {
+  if (path.startsWith('/api/')) return 'json';
+  const first = path.split('/')[1];
+  return ['wechat', 'wecom', 'douyin'].includes(first) ? first : 'ops';
 }
 
 class NotReadyError extends Error {}
@@ -34,13 +46,21 @@ class NotReadyError extends Error {}
 export function createApp(deps: AppDeps): Express {
   const { config, engine, store } = deps;
   const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
+  const metrics = deps.metrics ?? new Metrics();
+  const rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN);
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', true);
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     res.locals.requestId = randomUUID();
     res.setHeader('X-Request-Id', res.locals.requestId);
+    // originalUrl: routers rewrite req.url while they run.
+    res.on('finish', () => metrics.requests.inc({ channel: channelOf(req.originalUrl.split('?')[0]), status: String(res.statusCode) }));
     next();
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   });
 
   app.get('/healthz', (_req, res) => {
@@ -53,17 +73,40 @@ export function createApp(deps: AppDeps): Express {
     res.status(trained && storeOk ? 200 : 503).json({ status: trained && storeOk ? 'ready' : 'not_ready', classifier: trained, store: storeOk });
   });
 
-  const handle: HandleMessage = (message) => {
+  const phrase = (key: string) => engine()?.bilingual(key) ?? '';
+  /** The per-user budget; if the limiter's store is down, let the message through. */
+  const withinLimit = async (userId: string, channel: string): Promise<RateLimitResult | undefined> => {
+    try {
+      const result = await rateLimiter.hit(userId);
+      if (!result.allowed) metrics.rateLimited.inc({ channel });
+      return result;
+    } catch {
+      metrics.storeErrors.inc({ operation: 'rate_limit' });
+      return undefined;
+    }
+  };
+  // Chat channels: over the limit, a polite text instead of an answer, and no state change.
+  const handle: HandleMessage = async (message) => {
     const e = engine();
-    if (!e) return Promise.reject(new NotReadyError('not ready'));
+    if (!e) throw new NotReadyError('not ready');
+    const limit = await withinLimit(message.userId, message.channel);
+    if (limit && !limit.allowed) {
+      return {
+        reply: { text: phrase('channel_rate_limited'), intent: 'fallback', confidence: 1, lang: 'zh-Hans', suggestions: [], sources: [] },
+        state: newConversationState(message.timestamp),
+      };
+    }
     return e.handle(message);
   };
-  const phrase = (key: string) => engine()?.bilingual(key) ?? '';
   const notReady = (_req: express.Request, res: express.Response, next: express.NextFunction) =>
     engine() ? next() : sendError(res, 503, 'not_ready', 'The bot is still starting; try again in a moment.');
 
   if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
-  app.use('/api/v1', notReady, jsonWebhookRouter(handle, store, { bodyLimit: config.BODY_LIMIT, webhookSecret: config.WEBHOOK_SECRET }));
+  app.use('/api/v1', notReady, jsonWebhookRouter((m) => engine()!.handle(m), store, {
+    bodyLimit: config.BODY_LIMIT,
+    webhookSecret: config.WEBHOOK_SECRET,
+    rateLimit: (userId) => withinLimit(userId, 'json'),
+  }));
 
   // Each channel starts only when its configuration is present.
   const channels: string[] = ['json'];

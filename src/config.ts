@@ -14,6 +14,10 @@ const schema = z.object({
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
   NLU_MARGIN: z.coerce.number().min(0).max(1).default(0.03),
   STATE_TTL_S: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  /** When set (redis://host:6379/0), state, dedup keys and rate-limit counters live in Redis. */
+  REDIS_URL: optional,
+  /** Messages per user per minute; more get 429 on the JSON API and a polite text on chat channels. */
+  RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
   BODY_LIMIT: z.string().default('64kb'),
 
   // Channels: each starts only when its keys are set.

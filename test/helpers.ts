@@ -30,3 +30,10 @@ export function newEngine(nlu: Nlu = sharedNlu()): { engine: DialogueEngine; sto
 export function testConfig(env: Record<string, string> = {}): Config {
   return loadConfig({ ...env });
 }
+
+/**
+ * Redis for the tests that need it (started by test/redis-global-setup.ts). Without redis-server
+ * those tests are skipped locally; in CI (CI=true) a missing Redis fails the run instead.
+ */
+export const TEST_REDIS_URL = process.env.TEST_REDIS_URL;
+export const describeWithRedis: jest.Describe = TEST_REDIS_URL || process.env.CI ? describe : describe.skip;

@@ -1,5 +1,6 @@
 import type { Logger } from 'winston';
 import { moduleLogger } from '../logger';
+import type { Metrics } from '../metrics';
 import { extractEntities } from '../nlu/entities';
 import { normalize, simplify } from '../nlu/normalizer';
 import type { Nlu, NluResult } from '../nlu/nlu';
@@ -57,6 +58,7 @@ export class DialogueEngine {
   constructor(
     private readonly nlu: Nlu,
     private readonly store: ConversationStore,
+    private readonly metrics?: Metrics,
   ) {
     this.kb = nlu.kb;
   }
@@ -68,16 +70,30 @@ export class DialogueEngine {
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
     const parsed = this.nlu.parse(message.text);
+    this.metrics?.classification.observe((performance.now() - started) / 1000);
     let turn: TurnResult | undefined;
-    let state = await this.store.update(message.userId, (current) => {
-      turn = this.answer(message, parsed, current ?? newConversationState(message.timestamp));
-      return turn.state;
-    });
-    if (turn!.forget) {
-      await this.store.delete(message.userId);
-      state = turn!.state;
+    let state: ConversationState;
+    try {
+      state = await this.store.update(message.userId, (current) => {
+        turn = this.answer(message, parsed, current ?? newConversationState(message.timestamp));
+        return turn.state;
+      });
+      if (turn!.forget) {
+        await this.store.delete(message.userId);
+        state = turn!.state;
+      }
+    } catch (err) {
+      // The store is down: still answer, from what this message says alone, and keep nothing.
+      this.metrics?.storeErrors.inc({ operation: 'update' });
+      this.log.warn('state store unavailable: answering without state', { userId: message.userId, error: (err as Error).message });
+      turn ??= this.answer(message, parsed, newConversationState(message.timestamp));
+      state = turn.state;
     }
     const reply = turn!.reply;
+    const ms = performance.now() - started;
+    this.metrics?.reply.observe(ms / 1000);
+    this.metrics?.intents.inc({ intent: reply.intent });
+    if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: parsed.matchedBy });
     this.log.info('turn', {
       userId: message.userId,
       channel: message.channel,
@@ -86,7 +102,7 @@ export class DialogueEngine {
       lang: reply.lang,
       matchedBy: parsed.matchedBy,
       stage: state.stage,
-      ms: Number((performance.now() - started).toFixed(2)),
+      ms: Number(ms.toFixed(2)),
     });
     return { reply, state };
   }

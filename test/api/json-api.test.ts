@@ -1,7 +1,10 @@
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { ALL_INTENTS, FALLBACK } from '../../src/core/intent-ids';
-import { newEngine, testConfig } from '../helpers';
+import { DialogueEngine } from '../../src/core/dialogue-engine';
+import { Metrics } from '../../src/metrics';
+import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
+import { newEngine, sharedNlu, testConfig } from '../helpers';
 
 const { engine, store } = newEngine();
 const app = createApp({ config: testConfig(), engine: () => engine, store });
@@ -147,5 +150,37 @@ describe('operations', () => {
     const res = await request(app).get('/nope');
     expect(res.status).toBe(404);
     expect(res.body.error.code).toBe('not_found');
+  });
+});
+
+describe('metrics and rate limits', () => {
+  it('/metrics shows requests, intents, fallbacks, latencies and store errors', async () => {
+    const metrics = new Metrics();
+    const s = new MemoryConversationStore(60);
+    const e = new DialogueEngine(sharedNlu(), s, metrics);
+    const observed = createApp({ config: testConfig(), engine: () => e, store: s, metrics });
+    await request(observed).post('/api/v1/messages').send({ userId: 'm-1', text: '收不到核验短信怎么办' });
+    await request(observed).post('/api/v1/messages').send({ userId: 'm-1', text: '今天天气怎么样' });
+    const res = await request(observed).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/beian_http_requests_total\{channel="json",status="200"\} \d+/);
+    expect(res.text).toMatch(/beian_intents_total\{intent="sms\.not_received"\} \d+/);
+    expect(res.text).toMatch(/beian_fallbacks_total\{reason="[a-z_]+"\} \d+/);
+    expect(res.text).toMatch(/beian_classification_seconds_bucket/);
+    expect(res.text).toMatch(/beian_reply_seconds_bucket/);
+    expect(res.text).toMatch(/# TYPE beian_store_errors_total counter/);
+  });
+
+  it('429 with a JSON error past RATE_LIMIT_PER_MIN, without affecting other users', async () => {
+    const { engine: e, store: s } = newEngine();
+    const limited = createApp({ config: testConfig({ RATE_LIMIT_PER_MIN: '2' }), engine: () => e, store: s });
+    const send = (userId: string) => request(limited).post('/api/v1/messages').send({ userId, text: 'hi' });
+    expect((await send('busy')).status).toBe(200);
+    expect((await send('busy')).status).toBe(200);
+    const third = await send('busy');
+    expect(third.status).toBe(429);
+    expect(third.body.error.code).toBe('rate_limited');
+    expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
+    expect((await send('calm')).status).toBe(200);
   });
 });

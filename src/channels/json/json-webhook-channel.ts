@@ -6,6 +6,7 @@ import { sendError } from '../../http-errors';
 import { hmacSha256Hex, safeEqual } from '../signatures';
 import { toApiState } from '../../state/conversation-state';
 import type { ConversationStore } from '../../state/conversation-store';
+import type { RateLimitResult } from '../../state/rate-limiter';
 
 // Printable: no control characters (C0, DEL, C1); 1-128 of them.
 const userId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
@@ -35,7 +36,12 @@ function toDate(ts: number | string | undefined): Date {
 export function jsonWebhookRouter(
   handle: (message: Message) => Promise<EngineResult>,
   store: ConversationStore,
-  options: { bodyLimit: string; webhookSecret?: string },
+  options: {
+    bodyLimit: string;
+    webhookSecret?: string;
+    /** The user's message budget; undefined when it can't be checked (then the message goes through). */
+    rateLimit?: (userId: string) => Promise<RateLimitResult | undefined>;
+  },
 ): Router {
   const router = express.Router();
   // Raw bytes first: the signature (when a secret is set) is over the body exactly as sent.
@@ -64,6 +70,11 @@ export function jsonWebhookRouter(
       return sendError(res, 400, 'invalid_request', why);
     }
     const body = parsed.data;
+    const limit = await options.rateLimit?.(body.userId);
+    if (limit && !limit.allowed) {
+      res.setHeader('Retry-After', String(Math.ceil(limit.resetMs / 1000)));
+      return sendError(res, 429, 'rate_limited', 'Too many messages from this user; try again in a minute.');
+    }
     const { reply, state } = await handle({
       userId: body.userId,
       text: body.text,
