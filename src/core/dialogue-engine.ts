@@ -2,7 +2,6 @@ import type { Logger } from 'winston';
 import { moduleLogger } from '../logger';
 import type { Metrics } from '../metrics';
 import { extractEntities } from '../nlu/entities';
-import { normalize, simplify } from '../nlu/normalizer';
 import type { Nlu, NluResult } from '../nlu/nlu';
 import { newConversationState, type ConversationState } from '../state/conversation-state';
 import type { ConversationStore } from '../state/conversation-store';
@@ -112,7 +111,7 @@ export class DialogueEngine {
     const state: ConversationState = structuredClone(previous);
     const now = message.timestamp;
     state.updatedAt = now.toISOString();
-    const normalized = normalize(message.text);
+    const { normalized } = parsed;
     let result = parsed;
     const ctx: RenderContext = { lang: parsed.lang, variant: parsed.variant, platform: null };
 
@@ -133,7 +132,7 @@ export class DialogueEngine {
       return { reply, state: newConversationState(now), forget: true };
     }
 
-    const entities = extractEntities(message.text, now);
+    const entities = extractEntities(message.text, now, parsed.simplified);
     // The question the bot asked last turn, if any; handlers set state.pending when they ask anew.
     const pending = state.pending;
     state.pending = null;
@@ -151,7 +150,7 @@ export class DialogueEngine {
     // "初审通过了" / "刚收到核验短信" are reports, whatever they resemble: a statement that carries a
     // stage event is state.report; a question that carries one gets its answer (the event is kept).
     // Only short messages: a long one that mentions an event is usually a question with context.
-    const isQuestion = QUESTION.test(simplify(message.text).trim());
+    const isQuestion = QUESTION.test(parsed.simplified.trim());
     const isShortStatement = !isQuestion && result.matchedBy !== 'pattern' && isShort(normalized);
     if (entities.events.length && isShortStatement && !intent.startsWith('state.')) intent = 'state.report';
     // Likewise "failed 5 times now" reports attempts; "输错5次了怎么办" is answered, the count kept.

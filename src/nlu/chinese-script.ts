@@ -1,9 +1,14 @@
 import * as OpenCC from 'opencc-js';
 
-// Building an OpenCC converter loads its dictionaries (a few hundred ms), so each is built once, lazily.
-let toSimplified: ((s: string) => string) | undefined;
-let toTaiwan: ((s: string) => string) | undefined;
-let toHongKong: ((s: string) => string) | undefined;
+// Each OpenCC converter builds its own dictionary trie, and every Simplified -> Traditional one
+// carries the large STPhrases table (~50 MB). So the Simplified -> Traditional step is built once
+// and the Taiwan / Hong Kong conventions are small converters from Traditional on top of it.
+// All are built lazily, once.
+type Convert = (s: string) => string;
+let twToCn: Convert | undefined;
+let cnToT: Convert | undefined;
+let tToTw: Convert | undefined;
+let tToHk: Convert | undefined;
 
 // Taiwan / Hong Kong words for the same things, after character conversion. OpenCC's own phrase
 // step (twp -> cn) can't be used on mixed input: it also rewrites Simplified words (小程序 -> 小进程).
@@ -14,22 +19,34 @@ const TAIWAN_WORDS: Array<[RegExp, string]> = (
   ] as Array<[string, string]>
 ).map(([from, to]) => [new RegExp(from, 'g'), to]);
 
+/** Character-level Traditional (Taiwan and Hong Kong variants included) to Simplified. */
+export function charsToSimplified(text: string): string {
+  twToCn ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
+  return twToCn(text);
+}
+
+/** Simplified to Traditional (OpenCC's standard form, phrases included). */
+export function charsToTraditional(text: string): string {
+  cnToT ??= OpenCC.Converter({ from: 'cn', to: 't' });
+  return cnToT(text);
+}
+
 /** Traditional to Simplified, character by character, then Taiwan words (簡訊 -> 短信, 程式 -> 程序). */
 export function traditionalToSimplified(text: string): string {
-  toSimplified ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
-  let s = toSimplified(text);
+  let s = charsToSimplified(text);
   for (const [re, to] of TAIWAN_WORDS) s = s.replace(re, to);
   return s;
 }
 
-/** Simplified to Traditional with Taiwan phrases, or Hong Kong characters for Cantonese writers. */
+/** Simplified to Traditional with Taiwan phrases (簡訊, 小程式), or Hong Kong characters for Cantonese writers. */
 export function simplifiedToTraditional(text: string, variant: 'tw' | 'hk' = 'tw'): string {
+  const t = charsToTraditional(text);
   if (variant === 'hk') {
-    toHongKong ??= OpenCC.Converter({ from: 'cn', to: 'hk' });
-    return toHongKong(text);
+    tToHk ??= OpenCC.Converter({ from: 't', to: 'hk' });
+    return tToHk(t);
   }
-  toTaiwan ??= OpenCC.Converter({ from: 'cn', to: 'twp' });
-  return toTaiwan(text);
+  tToTw ??= OpenCC.Converter({ from: 't', to: 'twp' });
+  return tToTw(t);
 }
 
 /** Build the converters now, so the first user doesn't pay for it. */

@@ -39,8 +39,9 @@ export interface Entities {
 }
 
 /** Everything the dialogue can use from one raw user message. Pure: `now` is the message time. */
-export function extractEntities(text: string, now: Date): Entities {
-  const s = simplify(text);
+export function extractEntities(text: string, now: Date, simplified?: string): Entities {
+  // The NLU has usually simplified the text already: pass it to skip the conversion.
+  const s = simplified ?? simplify(text);
   const d = digitize(s.replace(NOT_CLOCK, ' '));
   const out: Entities = { events: extractEvents(s) };
   const assign = <K extends keyof Entities>(key: K, value: Entities[K] | undefined) => {

@@ -1,5 +1,5 @@
-import * as OpenCC from 'opencc-js';
 import type { Lang } from '../core/types';
+import { charsToSimplified, charsToTraditional } from './chinese-script';
 
 const CJK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
@@ -11,10 +11,6 @@ export interface LanguageGuess {
   /** Which Traditional conventions a zh-Hant reply should follow. */
   variant: 'tw' | 'hk';
 }
-
-// Character-level converters (no phrases) so positions line up for counting.
-let t2s: ((s: string) => string) | undefined;
-let s2t: ((s: string) => string) | undefined;
 
 function countDiffering(chars: string[], convert: (s: string) => string): number {
   // One call for the whole run (a call per character is 10x slower); per character only if the
@@ -44,9 +40,7 @@ export function detectLanguage(text: string): LanguageGuess {
   const latinWords = (text.match(LATIN_WORD) ?? []).length;
   if (cjk.length === 0 || cjk.length < latinWords) return { lang: 'en', variant: 'tw' };
   if (CANTONESE.test(text)) return { lang: 'zh-Hant', variant: 'hk' };
-  t2s ??= OpenCC.Converter({ from: 't', to: 'cn' });
-  s2t ??= OpenCC.Converter({ from: 'cn', to: 't' });
-  const traditionalOnly = countDiffering(cjk, t2s);
-  const simplifiedOnly = countDiffering(cjk, s2t);
+  const traditionalOnly = countDiffering(cjk, charsToSimplified);
+  const simplifiedOnly = countDiffering(cjk, charsToTraditional);
   return { lang: traditionalOnly > simplifiedOnly ? 'zh-Hant' : 'zh-Hans', variant: 'tw' };
 }

@@ -5,7 +5,7 @@ import { warmUpChineseScript } from './chinese-script';
 import { ErrorMatcher } from './error-matcher';
 import { IntentClassifier, type ClassifierOptions, type Ranked, type TrainingExample } from './intent-classifier';
 import { detectLanguage, warmUpLanguageDetection } from './language';
-import { normalize } from './normalizer';
+import { normalize, simplify, stripPunctuation } from './normalizer';
 import { createSegmenter, tokenize, type Segmenter } from './tokenizer';
 
 export interface NluOptions extends ClassifierOptions {
@@ -23,6 +23,9 @@ export interface NluResult {
   matchedBy: 'pattern' | 'classifier' | 'low_confidence' | 'out_of_scope';
   /** The nearest in-scope intents, best first (did-you-mean candidates). */
   candidates: Ranked[];
+  /** The text after simplify() and after normalize(), for the steps that follow. */
+  simplified: string;
+  normalized: string;
 }
 
 export const DEFAULT_NLU_OPTIONS: NluOptions = { threshold: 0.35, margin: 0.03 };
@@ -70,9 +73,11 @@ export class Nlu {
 
   parse(text: string): NluResult {
     const { lang, variant } = detectLanguage(text);
-    const normalized = normalize(text);
+    const simplified = simplify(text);
+    const normalized = stripPunctuation(simplified);
+    const texts = { simplified, normalized };
     const hit = this.matcher.match(normalized);
-    if (hit) return { lang, variant, intent: hit.intent, confidence: hit.score, matchedBy: 'pattern', candidates: [] };
+    if (hit) return { lang, variant, intent: hit.intent, confidence: hit.score, matchedBy: 'pattern', candidates: [], ...texts };
 
     const { ranking, coverage } = this.classifier.classify(tokenize(normalized, this.segmenter));
     const inScope = ranking.filter((r) => r.intent !== FALLBACK);
@@ -80,12 +85,12 @@ export class Nlu {
     const top = ranking[0];
     if (!top || coverage === 0 || top.intent === FALLBACK) {
       const fb = ranking.find((r) => r.intent === FALLBACK)?.confidence ?? 1;
-      return { lang, variant, intent: FALLBACK, confidence: coverage === 0 ? 1 : fb, matchedBy: 'out_of_scope', candidates: coverage === 0 ? [] : candidates };
+      return { lang, variant, intent: FALLBACK, confidence: coverage === 0 ? 1 : fb, matchedBy: 'out_of_scope', candidates: coverage === 0 ? [] : candidates, ...texts };
     }
     const second = ranking[1]?.confidence ?? 0;
     if (top.confidence < this.options.threshold || top.confidence - second < this.options.margin) {
-      return { lang, variant, intent: FALLBACK, confidence: 1 - top.confidence, matchedBy: 'low_confidence', candidates };
+      return { lang, variant, intent: FALLBACK, confidence: 1 - top.confidence, matchedBy: 'low_confidence', candidates, ...texts };
     }
-    return { lang, variant, intent: top.intent, confidence: top.confidence, matchedBy: 'classifier', candidates: inScope.slice(1, 4) };
+    return { lang, variant, intent: top.intent, confidence: top.confidence, matchedBy: 'classifier', candidates: inScope.slice(1, 4), ...texts };
   }
 }

@@ -2,7 +2,7 @@ import { traditionalToSimplified } from './chinese-script';
 
 // Cantonese written forms mapped to Mandarin so one model serves both (longest first).
 // Applied on the Traditional and the Simplified spelling alike.
-const CANTONESE: Array<[RegExp, string]> = (
+const CANTONESE_WORDS = new Map<string, string>(
   [
     ['點算好', '怎么办'], ['点算好', '怎么办'], ['點算', '怎么办'], ['点算', '怎么办'],
     ['點樣', '怎么'], ['点样', '怎么'], ['點解', '为什么'], ['点解', '为什么'],
@@ -14,7 +14,9 @@ const CANTONESE: Array<[RegExp, string]> = (
     ['啲', '些'], ['俾', '给'], ['畀', '给'], ['睇', '看'], ['嗰', '那'], ['呢個', '这个'], ['呢个', '这个'],
     ['係', '是'], ['搞掂', '完成'], ['攞', '拿'], ['咁', '这么'], ['揾', '找'], ['搵', '找'],
   ] as Array<[string, string]>
-).map(([from, to]) => [new RegExp(from, 'g'), to]);
+);
+// One pass over the text: alternatives longest first, so 收唔到 wins over 唔.
+const CANTONESE = new RegExp([...CANTONESE_WORDS.keys()].sort((a, b) => b.length - a.length).join('|'), 'g');
 
 const EMOJI = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{FE0F}\u{200D}\u{20E3}]/gu;
 // Punctuation and symbols become spaces; letters, digits and CJK stay.
@@ -28,7 +30,7 @@ const SPACE = /\s+/g;
 export function simplify(text: string): string {
   let s = text.normalize('NFKC');
   s = s.replace(EMOJI, ' ');
-  for (const [re, to] of CANTONESE) s = s.replace(re, to);
+  s = s.replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!);
   s = traditionalToSimplified(s);
   return s.toLowerCase();
 }
@@ -37,5 +39,10 @@ export function simplify(text: string): string {
  * The form the classifier sees: simplify() without punctuation or symbols, single spaces.
  */
 export function normalize(text: string): string {
-  return simplify(text).replace(PUNCT, ' ').replace(SPACE, ' ').trim();
+  return stripPunctuation(simplify(text));
+}
+
+/** simplify()'s output without punctuation or symbols, single spaces. */
+export function stripPunctuation(simplified: string): string {
+  return simplified.replace(PUNCT, ' ').replace(SPACE, ' ').trim();
 }
