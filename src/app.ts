@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { safeEqual } from './channels/signatures';
 import type { HandleMessage } from './channels/channel';
 import { DouyinApiClient } from './channels/douyin/douyin-api-client';
 import { douyinRouter } from './channels/douyin/douyin-channel';
@@ -50,6 +52,7 @@ export function createApp(deps: AppDeps): Express {
   const rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN);
   const app = express();
   app.disable('x-powered-by');
+  app.use(helmet());
   app.set('trust proxy', true);
   app.use((req, res, next) => {
     res.locals.requestId = randomUUID();
@@ -102,6 +105,18 @@ export function createApp(deps: AppDeps): Express {
     engine() ? next() : sendError(res, 503, 'not_ready', 'The bot is still starting; try again in a moment.');
 
   if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
+  if (!config.API_TOKEN) log.warn('API_TOKEN is not set: the /api/v1 endpoints are open to anyone who can reach them');
+  const apiToken = config.API_TOKEN;
+  app.use('/api/v1', (req, res, next) => {
+    if (!apiToken) return next();
+    const header = req.get('Authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    if (!safeEqual(given, apiToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendError(res, 401, 'unauthorized', 'Missing or wrong bearer token.');
+    }
+    next();
+  });
   app.use('/api/v1', notReady, jsonWebhookRouter((m) => engine()!.handle(m), store, {
     bodyLimit: config.BODY_LIMIT,
     webhookSecret: config.WEBHOOK_SECRET,

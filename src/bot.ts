@@ -11,6 +11,7 @@ import { MemoryConversationStore } from './state/memory-conversation-store';
 import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
 import { RedisConversationStore } from './state/redis-conversation-store';
 import { RedisIdempotencyStore } from './state/redis-idempotency-store';
+import { FileUnansweredLog, RedisUnansweredLog, type UnansweredLog } from './state/unanswered-log';
 
 const log = moduleLogger('backends');
 
@@ -19,10 +20,11 @@ export function createEngine(
   config: Pick<Config, 'INTENTS_DIR' | 'NLU_CONFIDENCE_THRESHOLD' | 'NLU_MARGIN'>,
   store: ConversationStore,
   metrics?: Metrics,
+  unanswered?: UnansweredLog,
 ): DialogueEngine {
   const kb = loadKnowledgeBase(config.INTENTS_DIR);
   const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
-  return new DialogueEngine(nlu, store, metrics);
+  return new DialogueEngine(nlu, store, metrics, unanswered);
 }
 
 export function createStore(config: Pick<Config, 'STATE_TTL_S'>): ConversationStore {
@@ -33,11 +35,12 @@ export interface Backends {
   store: ConversationStore;
   idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;
+  unanswered: UnansweredLog;
   close(): Promise<void>;
 }
 
 /** In-process by default; everything shared through Redis when REDIS_URL is set (several instances). */
-export function createBackends(config: Pick<Config, 'STATE_TTL_S' | 'REDIS_URL' | 'RATE_LIMIT_PER_MIN'>): Backends {
+export function createBackends(config: Pick<Config, 'STATE_TTL_S' | 'REDIS_URL' | 'RATE_LIMIT_PER_MIN' | 'UNANSWERED_LOG'>): Backends {
   if (!config.REDIS_URL) {
     const store = createStore(config);
     const idempotency = new MemoryIdempotencyStore();
@@ -45,6 +48,7 @@ export function createBackends(config: Pick<Config, 'STATE_TTL_S' | 'REDIS_URL' 
       store,
       idempotency,
       rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN),
+      unanswered: new FileUnansweredLog(config.UNANSWERED_LOG),
       close: async () => {
         await store.close();
         await idempotency.close();
@@ -66,6 +70,7 @@ export function createBackends(config: Pick<Config, 'STATE_TTL_S' | 'REDIS_URL' 
     store,
     idempotency: new RedisIdempotencyStore(redis),
     rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_PER_MIN),
+    unanswered: new RedisUnansweredLog(redis),
     close: () => store.close(),
   };
 }

@@ -18,6 +18,10 @@ const schema = z.object({
   REDIS_URL: optional,
   /** Messages per user per minute; more get 429 on the JSON API and a polite text on chat channels. */
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
+  /** Where unanswered questions are counted without Redis (with REDIS_URL they go to Redis). */
+  UNANSWERED_LOG: z.string().default('data/unanswered.jsonl'),
+  /** When set, every /api/v1 request needs Authorization: Bearer <token>. */
+  API_TOKEN: optional,
   BODY_LIMIT: z.string().default('64kb'),
 
   // Channels: each starts only when its keys are set.

@@ -17,7 +17,7 @@ function main(): void {
     log.info('listening', { port: config.PORT, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
     setImmediate(() => {
-      engine = createEngine(config, backends.store, metrics);
+      engine = createEngine(config, backends.store, metrics, backends.unanswered);
       log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
     });
   });

@@ -1,6 +1,8 @@
 import type { Logger } from 'winston';
 import { moduleLogger } from '../logger';
 import type { Metrics } from '../metrics';
+import { findPersonalData } from '../privacy/mask';
+import type { UnansweredLog } from '../state/unanswered-log';
 import { extractEntities } from '../nlu/entities';
 import type { Nlu, NluResult } from '../nlu/nlu';
 import { newConversationState, type ConversationState } from '../state/conversation-state';
@@ -38,6 +40,8 @@ const FORGET = /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|
 const QUESTION = /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|[不吧]$|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
 const isShort = (normalized: string) =>
   (normalized.match(/[\u4e00-\u9fff]/g) ?? []).length <= 14 && (normalized.match(/[a-z]+/g) ?? []).length <= 8;
+/** Answers below this confidence go to the unanswered-question log too, for FAQ maintainers. */
+const LOW_CONFIDENCE = 0.6;
 const ATTEMPT_INTENTS = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit']);
 const SLOT_ANSWER_INTENTS = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
 
@@ -58,6 +62,7 @@ export class DialogueEngine {
     private readonly nlu: Nlu,
     private readonly store: ConversationStore,
     private readonly metrics?: Metrics,
+    private readonly unanswered?: UnansweredLog,
   ) {
     this.kb = nlu.kb;
   }
@@ -93,6 +98,14 @@ export class DialogueEngine {
     this.metrics?.reply.observe(ms / 1000);
     this.metrics?.intents.inc({ intent: reply.intent });
     if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: parsed.matchedBy });
+    if (reply.intent === FALLBACK || (parsed.matchedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
+      this.unanswered
+        ?.record({ text: message.text, lang: reply.lang, intent: reply.intent, confidence: reply.confidence, at: message.timestamp.toISOString() })
+        .catch((err: Error) => {
+          this.metrics?.storeErrors.inc({ operation: 'unanswered' });
+          this.log.warn('unanswered log failed', { error: err.message });
+        });
+    }
     this.log.info('turn', {
       userId: message.userId,
       channel: message.channel,
@@ -124,6 +137,8 @@ export class DialogueEngine {
         ctx.lang = result.lang;
       }
     }
+    // A message with no letters at all ("13812345678", "1") carries no language: keep the user's.
+    if (!/\p{L}/u.test(message.text)) ctx.lang = previous.lang ?? 'zh-Hans';
     state.lang = ctx.lang;
     const base = baseOf(ctx.lang);
 
@@ -163,6 +178,13 @@ export class DialogueEngine {
 
     turn.moved = applyStageEvents(turn);
 
+    // Pasted codes, ID digits and phone numbers: a reminder, and the segment check (only masked
+    // forms ever leave this function).
+    const privacy = this.privacyLines(turn, message.text);
+    if (intent === FALLBACK && privacy.lines.length) {
+      return { reply: this.reply(ctx, privacy.intent, 0.9, privacy.lines, privacy.sources, ['verify.how_to', 'phone.supported_prefixes']), state };
+    }
+
     if (intent === FALLBACK) {
       const def = this.kb.intents.get(FALLBACK)!;
       const suggestions = result.candidates.map((c) => c.intent);
@@ -200,7 +222,23 @@ export class DialogueEngine {
     }
     // A question asked mid-flow is answered, and the flow waits for its slot answer afterwards.
     if (pending?.startsWith('recipient:') && intent !== 'sms.recipient' && state.pending === null) state.pending = pending;
-    return { reply: this.reply(ctx, intent, result.confidence, handled.lines, handled.sources, def.related), state };
+    return { reply: this.reply(ctx, intent, result.confidence, [...privacy.lines, ...handled.lines], [...privacy.sources, ...handled.sources], def.related), state };
+  }
+
+  private privacyLines(turn: Turn, text: string): { lines: string[]; sources: string[]; intent: string } {
+    const found = findPersonalData(text);
+    const lines: string[] = [];
+    if (found.codes) lines.push(phrase(turn, 'privacy_code'));
+    if (found.idNumbers) lines.push(phrase(turn, 'privacy_id'));
+    for (const phone of found.mobiles) {
+      const prefix = Number(phone.slice(0, 3));
+      lines.push(phrase(turn, this.kb.phonePrefixes.supported.has(prefix) ? 'phone_supported' : 'phone_unsupported', { phone, prefix }));
+    }
+    return {
+      lines,
+      sources: found.mobiles.length ? [this.kb.phonePrefixes.source] : found.codes || found.idNumbers ? ['002 §2'] : [],
+      intent: found.mobiles.length ? 'phone.supported_prefixes' : 'verify.how_to',
+    };
   }
 
   /** A sentence of intents/_dialogue.yaml in both languages, for channels that don't know the user's yet. */

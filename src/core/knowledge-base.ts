@@ -57,6 +57,7 @@ const tablesSchema = z
   })
   .strict();
 export type DecisionTables = z.infer<typeof tablesSchema>;
+const prefixesSchema = z.object({ source: z.string(), supported: z.array(z.number().int().min(100).max(199)).min(1) }).strict();
 
 export interface KnowledgeBase {
   intents: Map<string, IntentDef>;
@@ -64,6 +65,8 @@ export interface KnowledgeBase {
   text: Record<string, Bilingual>;
   /** Who gets the verification SMS (intents/decision-tables.yaml). */
   decisionTables: DecisionTables;
+  /** Mobile segments listed as able to receive the SMS (intents/phone-prefixes.yaml). */
+  phonePrefixes: { source: string; supported: Set<number> };
   /** Path of the jieba user dictionary kept beside the intents. */
   userDictPath: string;
 }
@@ -80,7 +83,7 @@ function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
 /** Load and validate every intents/*.yaml; a broken file stops start-up with the file named. */
 export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const intents = new Map<string, IntentDef>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && f !== 'decision-tables.yaml').sort()) {
+  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && !['decision-tables.yaml', 'phone-prefixes.yaml'].includes(f)).sort()) {
     const def = parseFile(dir, file, intentSchema);
     if (`${def.id}.yaml` !== file) throw new Error(`${file}: id ${def.id} does not match the file name`);
     intents.set(def.id, def);
@@ -94,5 +97,6 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   }
   const text = parseFile(dir, '_dialogue.yaml', textSchema);
   const decisionTables = parseFile(dir, 'decision-tables.yaml', tablesSchema);
-  return { intents, text, decisionTables, userDictPath: path.join(dir, 'jieba-user-dict.txt') };
+  const prefixes = parseFile(dir, 'phone-prefixes.yaml', prefixesSchema);
+  return { intents, text, decisionTables, phonePrefixes: { source: prefixes.source, supported: new Set(prefixes.supported) }, userDictPath: path.join(dir, 'jieba-user-dict.txt') };
 }

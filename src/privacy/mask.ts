@@ -1,0 +1,56 @@
+// Users paste phone numbers, ID numbers and verification codes. Nothing of them may reach a log,
+// the state, a metric or the unanswered-question log in full: everything passes through mask().
+
+// Mainland mobile numbers, optionally +86 / 86 and with spaces or dashes between digits.
+const MOBILE = /(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9])(?:[\s-]?[0-9]){4}((?:[\s-]?[0-9]){4})(?![0-9])/g;
+// Resident ID numbers: 18 characters (the last may be X) or the old 15 digits.
+const ID_NUMBER = /(?<![0-9A-Za-z])([1-9][0-9])[0-9]{15}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])([1-9][0-9])[0-9]{13}(?![0-9A-Za-z])/g;
+// "后六位 12345X", "last 6: 12345x": the digits that verification asks for.
+const ID_TAIL = /((?:后|末|最后)\s*(?:六|6)\s*(?:位|码|個|个)?(?:数字|號碼|号码)?\s*(?:是|为|為|:|：)?\s*|last\s*(?:6|six)\s*(?:digits|characters|chars)?\s*(?:is|are|:)?\s*)([0-9Xx]{6})(?![0-9A-Za-z])/gi;
+// A standalone run of 6 digits: the SMS verification code.
+const CODE = /(?<![0-9])[0-9]{6}(?![0-9])/g;
+// Full-width digits and X, so "１３８…" is caught too.
+const FULL_WIDTH = /[\uFF10-\uFF19\uFF38\uFF58]/g;
+
+export interface PersonalData {
+  mobiles: string[];
+  idNumbers: number;
+  codes: number;
+}
+
+function halfWidth(text: string): string {
+  return text.replace(FULL_WIDTH, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+}
+
+/** The text with mobiles as 138****5678, IDs as 11**************, ID tails and codes as ******. */
+export function mask(text: string): string {
+  return halfWidth(text)
+    .replace(ID_NUMBER, (_m, a: string | undefined, b: string | undefined) => `${a ?? b}${'*'.repeat(a ? 16 : 13)}`)
+    .replace(MOBILE, (_m, head: string, tail: string) => `${head}****${tail.replace(/[\s-]/g, '')}`)
+    .replace(ID_TAIL, (_m, lead: string) => `${lead}******`)
+    .replace(CODE, '******');
+}
+
+/** What personal data a message carries: masked mobiles (for the segment check) and counts. */
+export function findPersonalData(text: string): PersonalData {
+  const t = halfWidth(text);
+  const withoutIds = t.replace(ID_NUMBER, ' ');
+  const mobiles = [...withoutIds.matchAll(MOBILE)].map((m) => `${m[1]}****${m[2].replace(/[\s-]/g, '')}`);
+  const rest = withoutIds.replace(MOBILE, ' ');
+  return {
+    mobiles,
+    idNumbers: (t.match(ID_NUMBER) ?? []).length + (rest.match(ID_TAIL) ?? []).length,
+    codes: (rest.replace(ID_TAIL, ' ').match(CODE) ?? []).length,
+  };
+}
+
+/** mask() applied to every string inside a value (log metadata). */
+export function maskDeep<T>(value: T, depth = 0): T {
+  if (typeof value === 'string') return mask(value) as T;
+  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1)) as T;
+  if (value instanceof Error) return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
+  return out as T;
+}
