@@ -98,7 +98,7 @@ export class DialogueEngine {
     this.metrics?.reply.observe(ms / 1000);
     this.metrics?.intents.inc({ intent: reply.intent });
     if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: parsed.matchedBy });
-    if (reply.intent === FALLBACK || (parsed.matchedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
+    if (reply.intent === FALLBACK || parsed.intent === FALLBACK || (parsed.matchedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
       this.unanswered
         ?.record({ text: message.text, lang: reply.lang, intent: reply.intent, confidence: reply.confidence, at: message.timestamp.toISOString() })
         .catch((err: Error) => {
