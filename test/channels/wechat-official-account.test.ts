@@ -250,3 +250,16 @@ describe('WeChat Official Account: slow and long replies', () => {
     expect(sent).toHaveLength(0);
   });
 });
+
+describe('WeChat Official Account: rate limit', () => {
+  it('answers a polite text past RATE_LIMIT_PER_MIN, without touching state', async () => {
+    const { app, store } = appWith({ RATE_LIMIT_PER_MIN: '2' });
+    await post(app, textXml('我们是抖音小程序', 'oBusy'));
+    await post(app, textXml('你好', 'oBusy'));
+    const third = await post(app, textXml('又输错了', 'oBusy'));
+    expect(parseWechatXml(third.text).Content).toMatch(/请稍等一分钟/);
+    expect((await store.get('wechat:oBusy'))?.attemptsUsed).toBe(0);
+    const other = await post(app, textXml('你好', 'oCalm'));
+    expect(parseWechatXml(other.text).Content).not.toMatch(/请稍等一分钟/);
+  });
+});
