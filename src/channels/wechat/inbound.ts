@@ -1,3 +1,5 @@
+import type { HandleMessage } from '../channel';
+
 /** What a WeChat / WeCom callback asks of the bot, from its XML fields. */
 export type Inbound =
   | { kind: 'text'; text: string }
@@ -24,4 +26,34 @@ export function inboundOf(fields: Record<string, string>): Inbound {
 /** Retries carry the same MsgId; events have none, so FromUserName + CreateTime identify them. */
 export function dedupKey(channel: string, fields: Record<string, string>): string {
   return fields.MsgId ? `${channel}:msg:${fields.MsgId}` : `${channel}:evt:${fields.FromUserName}:${fields.CreateTime}:${fields.Event ?? ''}`;
+}
+
+/** The message time from CreateTime (Unix seconds); the server clock when it is missing or bad. */
+export function createTimeOf(fields: Record<string, string>): Date {
+  const seconds = Number(fields.CreateTime);
+  return Number.isFinite(seconds) && seconds > 0 && seconds < 8.64e12 ? new Date(seconds * 1000) : new Date();
+}
+
+/**
+ * What to say to one WeChat / WeCom callback: the engine's answer to text (and recognised voice),
+ * a welcome, a request for text, or null for events that need no answer.
+ */
+export async function replyTextFor(
+  channel: 'wechat' | 'wecom',
+  fields: Record<string, string>,
+  handle: HandleMessage,
+  phrase: (key: string) => string,
+): Promise<string | null> {
+  const inbound = inboundOf(fields);
+  if (inbound.kind === 'ignore') return null;
+  if (inbound.kind === 'welcome') return phrase('channel_welcome');
+  if (inbound.kind === 'unsupported') return phrase('channel_type_text');
+  const { reply } = await handle({
+    userId: `${channel}:${fields.FromUserName}`,
+    text: inbound.text,
+    timestamp: createTimeOf(fields),
+    channel,
+    messageId: fields.MsgId,
+  });
+  return reply.text;
 }

@@ -4,7 +4,7 @@ import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { HandleMessage } from '../channel';
 import { freshTimestamp, safeEqual, wechatSignature } from '../signatures';
 import { sendError } from '../../http-errors';
-import { dedupKey, inboundOf } from './inbound';
+import { dedupKey, replyTextFor } from './inbound';
 import type { WechatApiClient } from './wechat-api-client';
 import { WxBizMsgCrypt, WxCryptoError } from './wx-biz-msg-crypt';
 import { fitOneMessage, parseWechatXml, splitUtf8, textReplyXml, XmlError } from './xml';
@@ -104,19 +104,10 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
 
   /** The reply as parts that each fit one WeChat message; null when nothing is to be said. */
   async function replyFor(fields: Record<string, string>): Promise<string[] | null> {
-    const inbound = inboundOf(fields);
-    if (inbound.kind === 'ignore') return null;
-    if (inbound.kind === 'welcome') return [o.phrase('channel_welcome')];
-    if (inbound.kind === 'unsupported') return [o.phrase('channel_type_text')];
-    const { reply } = await o.handle({
-      userId: `wechat:${fields.FromUserName}`,
-      text: inbound.text,
-      timestamp: fields.CreateTime ? new Date(Number(fields.CreateTime) * 1000) : new Date(),
-      channel: 'wechat',
-      messageId: fields.MsgId,
-    });
+    const text = await replyTextFor('wechat', fields, o.handle, o.phrase);
+    if (text === null) return null;
     // With the API the rest follows as more messages; without it, one shortened message says so.
-    return o.api ? splitUtf8(reply.text, MAX_REPLY_BYTES) : [fitOneMessage(reply.text, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
+    return o.api ? splitUtf8(text, MAX_REPLY_BYTES) : [fitOneMessage(text, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
   }
 
   async function sendViaApi(openId: string, parts: string[]): Promise<void> {

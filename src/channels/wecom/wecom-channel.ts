@@ -3,7 +3,7 @@ import { sendError } from '../../http-errors';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { HandleMessage } from '../channel';
 import { freshTimestamp } from '../signatures';
-import { dedupKey, inboundOf } from '../wechat/inbound';
+import { dedupKey, replyTextFor } from '../wechat/inbound';
 import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
 import { fitOneMessage, parseWechatXml, textReplyXml, XmlError } from '../wechat/xml';
 
@@ -54,18 +54,8 @@ export function wecomRouter(o: WecomOptions): Router {
     if (!fields.FromUserName) return sendError(res, 400, 'bad_message', 'FromUserName is required.');
 
     const text = await o.idempotency.once(dedupKey('wecom', fields), DEDUP_TTL_S, async () => {
-      const inbound = inboundOf(fields);
-      if (inbound.kind === 'ignore') return null;
-      if (inbound.kind === 'welcome') return o.phrase('channel_welcome');
-      if (inbound.kind === 'unsupported') return o.phrase('channel_type_text');
-      const { reply } = await o.handle({
-        userId: `wecom:${fields.FromUserName}`,
-        text: inbound.text,
-        timestamp: fields.CreateTime ? new Date(Number(fields.CreateTime) * 1000) : new Date(),
-        channel: 'wecom',
-        messageId: fields.MsgId,
-      });
-      return fitOneMessage(reply.text, o.phrase('channel_truncated'), MAX_REPLY_BYTES);
+      const answer = await replyTextFor('wecom', fields, o.handle, o.phrase);
+      return answer === null ? null : fitOneMessage(answer, o.phrase('channel_truncated'), MAX_REPLY_BYTES);
     });
     if (text === null) return res.type('text/plain').send('');
     const xml = textReplyXml(fields.FromUserName, o.corpId, Date.now() / 1000, text);
