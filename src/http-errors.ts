@@ -22,6 +22,7 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
   const known = typeof err?.type === 'string' ? BODY_ERRORS[err.type] : undefined;
   if (known) return sendError(res, known[0], known[1], known[2]);
+  if (err?.expose === true && err.status >= 400 && err.status < 500) return sendError(res, err.status, 'invalid_request', 'The body could not be read (e.g. corrupt gzip).');
   log.error('unhandled error', { requestId: res.locals.requestId, path: req.path, error: err instanceof Error ? err.message : String(err), stack: err?.stack });
   if (res.headersSent) return;
   sendError(res, 500, 'internal_error', 'Something went wrong on our side; please try again.');

@@ -31,7 +31,7 @@ export function simplify(text: string): string {
   let s = text.normalize('NFKC');
   s = s.replace(EMOJI, ' ');
   s = s.replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!);
-  s = traditionalToSimplified(s);
+  s = traditionalToSimplified(s).replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!); // again: mixed spellings (点樣) become keys only now
   return s.toLowerCase();
 }
 

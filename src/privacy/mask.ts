@@ -9,8 +9,8 @@ const ID_NUMBER = /(?<![0-9A-Za-z])([1-9][0-9])[0-9]{15}[0-9Xx](?![0-9A-Za-z])|(
 const ID_TAIL = /((?:后|末|最后)\s*(?:六|6)\s*(?:位|码|個|个)?(?:数字|號碼|号码)?\s*(?:是|为|為|:|：)?\s*|last\s*(?:6|six)\s*(?:digits|characters|chars)?\s*(?:is|are|:)?\s*)([0-9Xx]{6})(?![0-9A-Za-z])/gi;
 // A standalone run of 6 digits: the SMS verification code.
 const CODE = /(?<![0-9])[0-9]{6}(?![0-9])/g;
-// Full-width digits and X, so "１３８…" is caught too.
-const FULL_WIDTH = /[\uFF10-\uFF19\uFF38\uFF58]/g;
+// Full-width digits, X, + and - (全角 input: "＋８６ １３８－１２３４－５６７８"), so they are caught too.
+const FULL_WIDTH = /[\uFF0B\uFF0D\uFF10-\uFF19\uFF38\uFF58]/g;
 
 export interface PersonalData {
   mobiles: string[];
@@ -44,13 +44,26 @@ export function findPersonalData(text: string): PersonalData {
   };
 }
 
-/** mask() applied to every string inside a value (log metadata). */
+/** mask() applied to every string (and long digit number) inside a value (log metadata). */
 export function maskDeep<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return mask(value) as T;
-  if (depth > 5 || value === null || typeof value !== 'object') return value;
+  // 13812345678 logged as a number is still a phone number.
+  if (typeof value === 'number') return (Number.isInteger(value) && Math.abs(value) >= 100000 ? mask(String(value)) : value) as T;
+  if (value === null || typeof value !== 'object') return value;
+  // Too deep to walk: flatten to masked text rather than pass anything through unmasked.
+  if (depth > 5) return mask(safeJson(value)) as T;
   if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1)) as T;
-  if (value instanceof Error) return value;
   const out: Record<string, unknown> = {};
+  // An Error's message and stack are not enumerable: take them along explicitly.
+  if (value instanceof Error) Object.assign(out, { name: value.name, message: mask(value.message), stack: value.stack ? mask(value.stack) : undefined });
   for (const [k, v] of Object.entries(value)) out[k] = maskDeep(v, depth + 1);
   return out as T;
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? '';
+  } catch {
+    return '[unserializable]';
+  }
 }

@@ -184,7 +184,7 @@ function contentOf(event: Record<string, unknown>): Record<string, unknown> | un
 /** create_time in seconds; milliseconds are accepted too (anything past year 33658 in seconds is ms). */
 function unixSeconds(v: unknown): number | undefined {
   const n = typeof v === 'string' && v.trim() !== '' ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0) return undefined;
+  if (typeof n !== 'number' || !Number.isFinite(n) || n <= 0 || n > 8.64e15) return undefined; // beyond: an invalid Date
   return n > 1e12 ? n / 1000 : n;
 }
 

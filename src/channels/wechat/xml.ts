@@ -25,7 +25,13 @@ const parser = new XMLParser({
 export function parseWechatXml(text: string): Record<string, string> {
   if (!text || DTD.test(text)) throw new XmlError('unsupported XML');
   if (XMLValidator.validate(text) !== true) throw new XmlError('malformed XML');
-  const doc = parser.parse(text) as { xml?: unknown };
+  let doc: { xml?: unknown };
+  try {
+    doc = parser.parse(text) as { xml?: unknown };
+  } catch {
+    // The validator lets a few broken inputs through ("<A/", deep nesting) that the parser rejects.
+    throw new XmlError('malformed XML');
+  }
   if (!doc || typeof doc.xml !== 'object' || doc.xml === null) throw new XmlError('no <xml> root');
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(doc.xml as Record<string, unknown>)) {
