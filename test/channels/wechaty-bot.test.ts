@@ -7,8 +7,6 @@ import type { Message } from '../../src/core/types';
 import { rootLogger } from '../../src/logger';
 import { newEngine } from '../helpers';
 
-type ContactMock = ReturnType<mock.Mocker['createContact']>;
-
 /** What the engine would answer, without the NLU: fast and independent of the knowledge. */
 function echo(message: Message): Promise<EngineResult> {
   return Promise.resolve({
