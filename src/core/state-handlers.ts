@@ -126,12 +126,13 @@ export function smsTimeLines(turn: Turn): string[] {
   return lines;
 }
 
-export function attemptLines(turn: Turn, withRule: boolean): string[] {
+/** Tries used and left; `recorded` when this message reported them ("记下了"), else a status line. */
+export function attemptLines(turn: Turn, withRule: boolean, recorded = false): string[] {
   const used = turn.state.attemptsUsed;
   const left = Math.max(0, MAX_ATTEMPTS - used);
   if (used === 0) return [phrase(turn, 'attempts_none'), ...(withRule ? [phrase(turn, 'attempts_rule')] : [])];
   if (left === 0) return [phrase(turn, 'attempts_exhausted'), phrase(turn, 'next_rejected'), ...resubmitLines(turn)];
-  const lines = [phrase(turn, 'attempts_count', { used, left })];
+  const lines = [phrase(turn, recorded ? 'attempts_count' : 'attempts_status', { used, left })];
   if (left === 1) lines.push(phrase(turn, 'attempts_last_warning'));
   else lines.push(phrase(turn, 'attempts_rule'), ...(withRule ? [phrase(turn, 'attempts_check_tip')] : []));
   return lines;
@@ -188,7 +189,7 @@ export function recordAttempts(turn: Turn, fallback: number): void {
 export function handleAttempt(turn: Turn): HandlerResult {
   const { state } = turn;
   recordAttempts(turn, 1);
-  const lines = attemptLines(turn, true);
+  const lines = attemptLines(turn, true, true);
   if (state.smsReceivedAt && state.attemptsUsed < MAX_ATTEMPTS) lines.unshift(...smsTimeLines(turn).slice(0, 1));
   return { lines, sources: ['000 §2', '000 §10'] };
 }

@@ -309,12 +309,12 @@ const EVENTS: Array<[StageEvent, RegExp[]]> = [
   ]],
   ['preliminary_passed', [
     /初审(?:已经?)?(?:通过|过了|成功)|通过了?初审|平台(?:初审|审核)(?:已经?)?通过/g,
-    /preliminary (?:review )?(?:has |is |was )?(?:passed|approved|done|ok|text|sms|notice|message|notification)|passed (?:the )?preliminary|(?:platform|initial) review (?:has |is |was )?(?:passed|approved|done)|approved by (?:the )?platform/g,
+    /preliminary (?:review )?(?:has |is |was )?(?:passed|approved|done|ok|text|sms|notice|message|notification)|passed (?:the )?preliminary|(?:platform|initial) review (?:has |is |was )?(?:passed|approved|done)|approved by (?:the )?platform|\bplatform (?:has |just )?(?:approved|passed)\b/g,
   ]],
   ['sms_received', [
     // A clause-final bare 收到(了) ("昨晚8点收到的") is, in this domain, the MIIT SMS.
     /收到了?[^，。,.!?！？\s]{0,8}?(?:短信|验证码|核验码|简讯)|(?:短信|验证码|核验码)(?:已经?)?(?:来了|到了|收到了)|收到[了的]?(?=\s*(?:$|[,.!?，。！？]))/g,
-    /\b(?:got|received|gotten)\s+(?:[a-z0-9]+\s+){0,3}?(?:sms|text|code|message)|\b(?:sms|text|code)\s+(?:has\s+|finally\s+)?(?:arrived|came|come)\b/g,
+    /\b(?:got|received|gotten)\s+(?:[a-z0-9]+\s+){0,3}?(?:sms|text|code|message)|\b(?:sms|text|code|message)\b(?:\s+(?!never\b|not\b|still\b|yet\b|hasn|didn|hadn)[a-z0-9]+){0,3}?\s+(?:has\s+|finally\s+)?(?:arrived|came|come)\b/g,
   ]],
   ['verified', [
     /(?:验证|核验)(?:已经?|已全部)?(?:成功|完成|通过|好了|完了)|已经?(?:验证|核验)(?!失败|不|没)|验完了/g,
