@@ -40,6 +40,8 @@ const FORGET = /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|
 const QUESTION = /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|[不吧]$|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
 const isShort = (normalized: string) =>
   (normalized.match(/[\u4e00-\u9fff]/g) ?? []).length <= 14 && (normalized.match(/[a-z]+/g) ?? []).length <= 8;
+/** Knowledge answers that start with the user's own SMS window when it is known. */
+const TIME_AWARE = new Set(['verify.validity', 'sms.not_received', 'resend.how_to', 'verify.failed_returned']);
 /** Answers below this confidence go to the unanswered-question log too, for FAQ maintainers. */
 const LOW_CONFIDENCE = 0.6;
 const ATTEMPT_INTENTS = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit']);
@@ -249,8 +251,8 @@ export class DialogueEngine {
   /** Stage-aware lines put before a knowledge answer when the user's own numbers are known. */
   private personalLines(intent: string, turn: Turn): string[] {
     const { state } = turn;
-    if ((intent === 'verify.validity' || intent === 'sms.not_received' || intent === 'resend.how_to') && state.smsReceivedAt) return smsTimeLines(turn);
-    if (intent === 'verify.attempt_limit' && state.attemptsUsed > 0) return attemptLines(turn, false);
+    if (TIME_AWARE.has(intent) && state.smsReceivedAt) return smsTimeLines(turn);
+    if ((intent === 'verify.attempt_limit' || intent === 'verify.info_mismatch') && state.attemptsUsed > 0) return attemptLines(turn, false);
     return [];
   }
 
