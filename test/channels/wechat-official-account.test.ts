@@ -231,6 +231,16 @@ describe('WeChat Official Account: slow and long replies', () => {
     expect(tokenRequests).toBeGreaterThanOrEqual(1);
   });
 
+  it('delivers a slow reply once even when WeChat retries', async () => {
+    const { app, store } = appWith({ WECHAT_APP_SECRET: 'secret', WECHAT_REPLY_TIMEOUT_MS: '50' }, 200);
+    const xml = textXml('又输错了', 'oSlowRetry');
+    expect((await post(app, xml)).text).toBe('success');
+    expect((await post(app, xml)).text).toBe('success');
+    await new Promise((r) => setTimeout(r, 400));
+    expect(sent.filter((m) => m.touser === 'oSlowRetry')).toHaveLength(1);
+    expect((await store.get('wechat:oSlowRetry'))?.attemptsUsed).toBe(1);
+  });
+
   it('splits a long answer: the first part passively, the rest through the API', async () => {
     const { app } = appWith({ WECHAT_APP_SECRET: 'secret' });
     const res = await post(app, textXml('核验短信发给谁', 'oLong'));

@@ -37,13 +37,9 @@ export interface WechatOfficialAccountOptions {
 export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Router {
   const router = express.Router();
   const crypt = o.encodingAesKey && o.appId ? new WxBizMsgCrypt({ token: o.token, encodingAesKey: o.encodingAesKey, receiveId: o.appId }) : undefined;
-  // Keys whose reply went (or will go) out through the customer-service API: a retry must not
-  // also get it passively.
-  const sentLater = new Set<string>();
-  const markSentLater = (key: string) => {
-    sentLater.add(key);
-    setTimeout(() => sentLater.delete(key), DEDUP_TTL_S * 1000).unref();
-  };
+  // Within one instance, the API sends of a message are started once even if retries share its claim.
+  const claimedHere = new Set<string>();
+  const forget = (key: string) => setTimeout(() => claimedHere.delete(key), DEDUP_TTL_S * 1000).unref();
 
   const signed = (req: Request): boolean => {
     const { signature, timestamp, nonce } = req.query as Record<string, string | undefined>;
@@ -81,19 +77,23 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     const first = await Promise.race([turn, new Promise<typeof timedOut>((r) => (timer = setTimeout(() => r(timedOut), o.replyTimeoutMs)))]);
     clearTimeout(timer);
 
-    let passive: string | null;
+    // Who delivers the reply, decided once per message through the idempotency store, so a retry
+    // on this or another instance never delivers it a second time: the first request to finish in
+    // time answers passively (and sends any rest through the API); the first to time out hands it
+    // to the customer-service API.
+    const delivery = await o.idempotency.once(`${key}:delivery`, DEDUP_TTL_S, async () => (first === timedOut ? 'api' : 'passive'));
+    let passive: string | null = null;
     if (first === timedOut) {
-      if (!sentLater.has(key)) {
-        markSentLater(key);
+      if (delivery === 'api' && !claimedHere.has(key)) {
+        claimedHere.add(key);
+        forget(key);
         turn.then((parts) => sendViaApi(fields.FromUserName, parts ?? [])).catch((err) => log.error('late reply failed', { key, error: (err as Error).message }));
       }
-      passive = null;
-    } else if (sentLater.has(key) || !first || first.length === 0) {
-      passive = null;
-    } else {
+    } else if (delivery === 'passive' && first && first.length > 0) {
       passive = first[0];
-      if (first.length > 1 && o.api) {
-        markSentLater(key);
+      if (first.length > 1 && o.api && !claimedHere.has(key)) {
+        claimedHere.add(key);
+        forget(key);
         sendViaApi(fields.FromUserName, first.slice(1)).catch((err) => log.error('follow-up failed', { key, error: (err as Error).message }));
       }
     }
