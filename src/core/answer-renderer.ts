@@ -3,6 +3,8 @@ import type { IntentDef, KnowledgeBase } from './knowledge-base';
 import type { Lang, Platform, Suggestion } from './types';
 
 type Base = 'zh' | 'en';
+// A fact written as "WeChat: …" / "抖音小程序：…" already says whose it is: no second label.
+const NAMES_PLATFORM = /^(WeChat|Douyin|Tencent Cloud|微信|抖音|腾讯云)[^:：]{0,24}[:：]/;
 export const baseOf = (lang: Lang): Base => (lang === 'en' ? 'en' : 'zh');
 
 export interface RenderContext {
@@ -29,7 +31,7 @@ export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderConte
   for (const fact of def.answer.facts) {
     if (fact.platform && ctx.platform && fact.platform !== ctx.platform) continue;
     let line = fact[base].trim();
-    if (fact.platform && !ctx.platform) line = label(kb.text[`platform_${fact.platform}`][base], line, base);
+    if (fact.platform && !ctx.platform && !NAMES_PLATFORM.test(line)) line = label(kb.text[`platform_${fact.platform}`][base], line, base);
     if (fact.note) line = label(kb.text.note[base], line, base);
     lines.push(`• ${line}`);
     for (const s of fact.source.split(';')) sources.add(s.trim());
