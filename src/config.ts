@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { z } from 'zod';
 
+/** The confidence threshold and margin when the environment sets none (also Nlu's defaults). */
+export const NLU_DEFAULTS = { threshold: 0.35, margin: 0.03 };
+
 // An unset key and an empty one (KEY= in a .env file) both mean "not configured".
 const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
 
@@ -11,8 +14,8 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['error', 'warn', 'info', 'http', 'verbose', 'debug', 'silly']).default('info'),
   INTENTS_DIR: z.string().default(path.resolve(__dirname, '..', 'intents')),
   // Below this top-1 confidence, or with the top two closer than the margin, the reply is fallback.
-  NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(0.35),
-  NLU_MARGIN: z.coerce.number().min(0).max(1).default(0.03),
+  NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(NLU_DEFAULTS.threshold),
+  NLU_MARGIN: z.coerce.number().min(0).max(1).default(NLU_DEFAULTS.margin),
   STATE_TTL_S: z.coerce.number().int().positive().default(7 * 24 * 3600),
   /** When set (redis://host:6379/0), state, dedup keys and rate-limit counters live in Redis. */
   REDIS_URL: optional,

@@ -1,19 +1,9 @@
+import { freePort } from './free-port';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
 // Tests that need Redis use TEST_REDIS_URL. CI (and anyone with REDIS_URL set) brings its own;
 // otherwise a throwaway redis-server is started on a free port when the binary is installed.
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-    srv.on('error', reject);
-  });
-}
-
 async function waitForPort(port: number, ms: number): Promise<void> {
   const until = Date.now() + ms;
   while (Date.now() < until) {

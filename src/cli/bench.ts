@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import './quiet';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,7 +25,6 @@ const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function texts(): string[] {
   if (!fs.existsSync(DEV_SET)) return ['收不到核验短信怎么办', 'how long is the code valid', '驗證碼發給誰', '又输错了', 'hello'];

@@ -1,3 +1,4 @@
+import { NLU_DEFAULTS } from '../config';
 import type { KnowledgeBase } from '../core/knowledge-base';
 import { FALLBACK } from '../core/intent-ids';
 import type { Lang } from '../core/types';
@@ -28,7 +29,7 @@ export interface NluResult {
   normalized: string;
 }
 
-export const DEFAULT_NLU_OPTIONS: NluOptions = { threshold: 0.35, margin: 0.03 };
+export const DEFAULT_NLU_OPTIONS: NluOptions = NLU_DEFAULTS;
 
 /** Every utterance of every intent (fallback included) as training examples. */
 export function trainingExamples(kb: KnowledgeBase, segmenter: Segmenter): TrainingExample[] {
@@ -67,9 +68,6 @@ export class Nlu {
     return this.classifier.isTrained;
   }
 
-  features(text: string): string[] {
-    return tokenize(normalize(text), this.segmenter);
-  }
 
   parse(text: string): NluResult {
     const { lang, variant } = detectLanguage(text);

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
 import type { ConversationState } from './conversation-state';
@@ -8,7 +9,6 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const LOCK_TTL_MS = 5000;
 const LOCK_WAIT_MS = 5000;
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Conversation state in Redis, shared by every instance behind the load balancer. Values are JSON

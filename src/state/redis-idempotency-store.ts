@@ -1,7 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
 import type { IdempotencyStore } from './idempotency-store';
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const WAIT_FOR_OTHER_MS = 10_000;
 
 interface Entry {

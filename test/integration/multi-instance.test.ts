@@ -1,21 +1,12 @@
+import { freePort } from '../free-port';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import net from 'node:net';
 import path from 'node:path';
 import { describeWithRedis, TEST_REDIS_URL } from '../helpers';
 
 // Two real app processes on one Redis, no sticky sessions: a user's messages alternate between
 // them, one is killed, and the other and a restarted one carry on with the full state.
 const ROOT = path.resolve(__dirname, '..', '..');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 function startInstance(port: number): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {

@@ -1,5 +1,5 @@
+import { freePort } from '../free-port';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { createBackends } from '../../src/bot';
@@ -8,15 +8,6 @@ import { Metrics } from '../../src/metrics';
 import { describeWithRedis, sharedNlu, testConfig } from '../helpers';
 
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 async function until(check: () => Promise<boolean>, ms: number): Promise<boolean> {
   const end = Date.now() + ms;
