@@ -13,9 +13,22 @@ export interface RenderContext {
   platform: Platform | null;
 }
 
+// Replies are mostly the same few hundred knowledge answers, and converting one costs more than the
+// rest of the turn: converted texts are remembered. Bounded; emptied when full (a rare, cheap event).
+const LOCALIZED_MAX = 2000;
+const localized = new Map<string, string>();
+
 /** Put a Simplified or English text into the user's language (zh-Hant converted, TW or HK conventions). */
 export function localize(text: string, ctx: Pick<RenderContext, 'lang' | 'variant'>): string {
-  return ctx.lang === 'zh-Hant' ? simplifiedToTraditional(text, ctx.variant) : text;
+  if (ctx.lang !== 'zh-Hant') return text;
+  const key = `${ctx.variant}:${text}`;
+  let out = localized.get(key);
+  if (out === undefined) {
+    out = simplifiedToTraditional(text, ctx.variant);
+    if (localized.size >= LOCALIZED_MAX) localized.clear();
+    localized.set(key, out);
+  }
+  return out;
 }
 
 /**

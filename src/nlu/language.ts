@@ -12,15 +12,20 @@ export interface LanguageGuess {
   variant: 'tw' | 'hk';
 }
 
-function countDiffering(chars: string[], convert: (s: string) => string): number {
-  // One call for the whole run (a call per character is 10x slower); per character only if the
-  // conversion changed the length.
-  const converted = [...convert(chars.join(''))];
+// Whether a character changes under a conversion, memoised per character: detection runs on every
+// message, and a character's answer never changes (the set of CJK characters bounds the maps).
+const changesToSimplified = new Map<string, boolean>();
+const changesToTraditional = new Map<string, boolean>();
+
+function countDiffering(chars: string[], convert: (s: string) => string, memo: Map<string, boolean>): number {
   let n = 0;
-  if (converted.length === chars.length) {
-    for (let i = 0; i < chars.length; i++) if (converted[i] !== chars[i]) n++;
-  } else {
-    for (const c of chars) if (convert(c) !== c) n++;
+  for (const c of chars) {
+    let changes = memo.get(c);
+    if (changes === undefined) {
+      changes = convert(c) !== c;
+      memo.set(c, changes);
+    }
+    if (changes) n++;
   }
   return n;
 }
@@ -40,7 +45,7 @@ export function detectLanguage(text: string): LanguageGuess {
   const latinWords = (text.match(LATIN_WORD) ?? []).length;
   if (cjk.length === 0 || cjk.length < latinWords) return { lang: 'en', variant: 'tw' };
   if (CANTONESE.test(text)) return { lang: 'zh-Hant', variant: 'hk' };
-  const traditionalOnly = countDiffering(cjk, charsToSimplified);
-  const simplifiedOnly = countDiffering(cjk, charsToTraditional);
+  const traditionalOnly = countDiffering(cjk, charsToSimplified, changesToSimplified);
+  const simplifiedOnly = countDiffering(cjk, charsToTraditional, changesToTraditional);
   return { lang: traditionalOnly > simplifiedOnly ? 'zh-Hant' : 'zh-Hans', variant: 'tw' };
 }

@@ -28,8 +28,9 @@ export class MemoryConversationStore implements ConversationStore {
 
   async update(key: string, fn: (current: ConversationState | undefined) => ConversationState): Promise<ConversationState> {
     const next = fn(this.cache.get<ConversationState>(key));
+    // set() stores a clone, so the caller may keep next.
     this.cache.set(key, next);
-    return structuredClone(next);
+    return next;
   }
 
   async ping(): Promise<void> {}
