@@ -16,18 +16,28 @@ const WINDOW_MS = 60_000;
 
 export class MemoryRateLimiter implements RateLimiter {
   private readonly windows = new Map<string, { start: number; count: number }>();
+  private lastSweep = 0;
 
   constructor(
     private readonly perMinute: number,
     private readonly now: () => number = Date.now,
   ) {}
 
+  /** Users with a window in memory (finished ones go at the next sweep). */
+  get size(): number {
+    return this.windows.size;
+  }
+
   async hit(key: string): Promise<RateLimitResult> {
     const t = this.now();
     let w = this.windows.get(key);
     if (!w || t - w.start >= WINDOW_MS) {
-      // Sweep finished windows now and then so idle users don't accumulate.
-      if (this.windows.size > 10_000) for (const [k, v] of this.windows) if (t - v.start >= WINDOW_MS) this.windows.delete(k);
+      // Sweep finished windows so idle users don't accumulate; at most once a window, since with
+      // many active users a sweep on every new window would cost a full scan per message.
+      if (this.windows.size > 10_000 && t - this.lastSweep >= WINDOW_MS) {
+        this.lastSweep = t;
+        for (const [k, v] of this.windows) if (t - v.start >= WINDOW_MS) this.windows.delete(k);
+      }
       w = { start: t, count: 0 };
       this.windows.set(key, w);
     }
