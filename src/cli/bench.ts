@@ -71,7 +71,31 @@ async function waitReady(url: string, ms = 30_000): Promise<void> {
   throw new Error(`${url} not ready`);
 }
 
-async function load(port: number, samples: string[]): Promise<AutocannonResult> {
+/** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is missing. */
+function cpuSeconds(pid: number | undefined): number | undefined {
+  try {
+    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (100 per second on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+interface LoadResult extends AutocannonResult {
+  /** Server CPU milliseconds per request, all its threads (GC included). */
+  cpuMsPerRequest?: number;
+}
+
+async function load(port: number, samples: string[], pid?: number): Promise<LoadResult> {
+  const cpuBefore = cpuSeconds(pid);
+  const result = await loadOnly(port, samples);
+  const cpuAfter = cpuSeconds(pid);
+  const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
+  return { ...result, cpuMsPerRequest };
+}
+
+async function loadOnly(port: number, samples: string[]): Promise<AutocannonResult> {
   let i = 0;
   return autocannon({
     url: `http://127.0.0.1:${port}/api/v1/messages`,
@@ -97,24 +121,34 @@ async function main(): Promise<void> {
   const out: string[] = [`bench on ${process.platform} ${process.arch}, node ${process.version}, ${require('node:os').cpus().length} cores`];
   out.push(...classifierBench(samples));
 
-  // Start-up to ready, then the same process under load.
-  const full = startServer(path.join(DIST, 'index.js'), 3211);
+  // Start-up to ready, then the same process under load. The bot runs at its default log level
+  // (a turn line per message), not the quiet level this CLI uses for itself.
+  const full = startServer(path.join(DIST, 'index.js'), 3211, { LOG_LEVEL: 'info' });
   await waitReady('http://127.0.0.1:3211/readyz');
   const readyMs = performance.now() - full.started;
   const bare = startServer(path.join(DIST, 'cli', 'bench-bare-server.js'), 3212);
+  const stack = startServer(path.join(DIST, 'cli', 'bench-stack-server.js'), 3213, { LOG_LEVEL: 'info' });
   await waitReady('http://127.0.0.1:3212/api/v1/messages').catch(() => undefined);
+  await waitReady('http://127.0.0.1:3213/healthz');
   await sleep(300);
+  const line = (name: string, r: LoadResult) =>
+    `${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms` +
+    (r.cpuMsPerRequest !== undefined ? `, server CPU ${r.cpuMsPerRequest.toFixed(3)} ms/request` : '') +
+    (r.non2xx || r.errors ? `, non-2xx ${r.non2xx}, errors ${r.errors}` : '');
   try {
-    const bareResult = await load(3212, samples);
-    const fullResult = await load(3211, samples);
+    const bareResult = await load(3212, samples, bare.child.pid);
+    const stackResult = await load(3213, samples, stack.child.pid);
+    const fullResult = await load(3211, samples, full.child.pid);
     out.push(
-      `HTTP bare express (JSON in/out): ${Math.round(bareResult.requests.average)} req/s, p50 ${bareResult.latency.p50} ms, p99 ${bareResult.latency.p99} ms`,
-      `HTTP POST /api/v1/messages (full bot): ${Math.round(fullResult.requests.average)} req/s, p50 ${fullResult.latency.p50} ms, p99 ${fullResult.latency.p99} ms, non-2xx ${fullResult.non2xx}, errors ${fullResult.errors}`,
-      `throughput ratio full / bare: ${(fullResult.requests.average / bareResult.requests.average).toFixed(2)} (${CONNECTIONS} connections, ${HTTP_SECONDS} s each)`,
+      line('HTTP bare express (JSON in/out)', bareResult),
+      line('HTTP the bot\'s stack, engine without NLU', stackResult),
+      line('HTTP POST /api/v1/messages (full bot)', fullResult),
+      `throughput ratio full / bare: ${(fullResult.requests.average / bareResult.requests.average).toFixed(2)}; stack without NLU / bare: ${(stackResult.requests.average / bareResult.requests.average).toFixed(2)} (${CONNECTIONS} connections, ${HTTP_SECONDS} s each)`,
     );
   } finally {
     full.child.kill('SIGTERM');
     bare.child.kill('SIGTERM');
+    stack.child.kill('SIGTERM');
   }
 
   const mem = await new Promise<string>((resolve, reject) => {
