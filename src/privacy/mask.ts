@@ -1,10 +1,19 @@
 // Users paste phone numbers, ID numbers and verification codes. Nothing of them may reach a log,
 // the state, a metric or the unanswered-question log in full: everything passes through mask().
 
-// Mainland mobile numbers, optionally +86 / 86 and with spaces or dashes between digits.
-const MOBILE = /(?<![0-9])(?:\+?86[\s-]?)?(1[3-9][0-9])(?:[\s-]?[0-9]){4}((?:[\s-]?[0-9]){4})(?![0-9])/g;
-// Resident ID numbers: 18 characters (the last may be X) or the old 15 digits.
-const ID_NUMBER = /(?<![0-9A-Za-z])([1-9][0-9])[0-9]{15}[0-9Xx](?![0-9A-Za-z])|(?<![0-9A-Za-z])([1-9][0-9])[0-9]{13}(?![0-9A-Za-z])/g;
+// What people (and their phones' autocorrect) put between digit groups: spaces, hyphens, the
+// Unicode dashes (‐ ‑ ‒ – — ―) and the minus sign. Full-width － is made half-width first.
+const SEP = '[\\s\\-\\u2010-\\u2015\\u2212]';
+const SEPS = new RegExp(SEP, 'g');
+// Mainland mobile numbers, optionally +86 / 86, with a separator in any gap (1 38 1234 5678).
+const MOBILE = new RegExp(`(?<![0-9])(?:\\+?86${SEP}?)?(1${SEP}?[3-9]${SEP}?[0-9])(?:${SEP}?[0-9]){4}((?:${SEP}?[0-9]){4})(?![0-9])`, 'g');
+// Resident ID numbers: 18 characters (the last may be X) or the old 15 digits, written whole or
+// grouped at the region / birth-date / sequence boundaries (110101 19900101 123X, 6-4-4-4).
+const ID_NUMBER = new RegExp(
+  `(?<![0-9A-Za-z])([1-9][0-9])[0-9]{4}${SEP}?[0-9]{4}${SEP}?[0-9]{4}${SEP}?[0-9]{3}[0-9Xx](?![0-9A-Za-z])` +
+    `|(?<![0-9A-Za-z])([1-9][0-9])[0-9]{4}${SEP}?[0-9]{6}${SEP}?[0-9]{3}(?![0-9A-Za-z])`,
+  'g',
+);
 // "后六位 12345X", "last 6: 12345x": the digits that verification asks for.
 const ID_TAIL = /((?:后|末|最后)\s*(?:六|6)\s*(?:位|码|個|个)?(?:数字|號碼|号码)?\s*(?:是|为|為|:|：)?\s*|last\s*(?:6|six)\s*(?:digits|characters|chars)?\s*(?:is|are|:)?\s*)([0-9Xx]{6})(?![0-9A-Za-z])/gi;
 // A standalone run of 6 digits: the SMS verification code.
@@ -26,7 +35,7 @@ function halfWidth(text: string): string {
 export function mask(text: string): string {
   return halfWidth(text)
     .replace(ID_NUMBER, (_m, a: string | undefined, b: string | undefined) => `${a ?? b}${'*'.repeat(a ? 16 : 13)}`)
-    .replace(MOBILE, (_m, head: string, tail: string) => `${head}****${tail.replace(/[\s-]/g, '')}`)
+    .replace(MOBILE, (_m, head: string, tail: string) => `${head.replace(SEPS, '')}****${tail.replace(SEPS, '')}`)
     .replace(ID_TAIL, (_m, lead: string) => `${lead}******`)
     .replace(CODE, '******');
 }
@@ -35,7 +44,7 @@ export function mask(text: string): string {
 export function findPersonalData(text: string): PersonalData {
   const t = halfWidth(text);
   const withoutIds = t.replace(ID_NUMBER, ' ');
-  const mobiles = [...withoutIds.matchAll(MOBILE)].map((m) => `${m[1]}****${m[2].replace(/[\s-]/g, '')}`);
+  const mobiles = [...withoutIds.matchAll(MOBILE)].map((m) => `${m[1].replace(SEPS, '')}****${m[2].replace(SEPS, '')}`);
   const rest = withoutIds.replace(MOBILE, ' ');
   return {
     mobiles,

@@ -32,9 +32,11 @@ interface Pii {
   value: string;
 }
 
-// Mainland mobile: 1[3-9]x + 8 digits; +86 / 86 in front; a space or dash in any gap after the
-// third digit (138 1234 5678, 138-1234-5678, 1381234 5678); any width (１３８－１２３４－５６７８).
-const gapSeparator = fc.oneof({ arbitrary: fc.constant(''), weight: 6 }, { arbitrary: fc.constantFrom(' ', '-', '\u3000'), weight: 1 });
+// Mainland mobile: 1[3-9]x + 8 digits; +86 / 86 in front; a space or a dash of any kind in any gap
+// (138 1234 5678, 138-1234-5678, 1 38 1234 5678, 138–1234–5678); any width (１３８－１２３４－５６７８).
+const SEPARATORS = [' ', '-', '\u3000', '\u2010', '\u2011', '\u2013', '\u2014', '\u2212'];
+const ANY_SEPARATOR = /[\s\-\u2010-\u2015\u2212]/g;
+const gapSeparator = fc.oneof({ arbitrary: fc.constant(''), weight: 6 }, { arbitrary: fc.constantFrom(...SEPARATORS), weight: 1 });
 const mobile: fc.Arbitrary<Pii> = fc
   .tuple(
     fc.constantFrom(...'3456789'),
@@ -42,30 +44,37 @@ const mobile: fc.Arbitrary<Pii> = fc
     fc.constantFrom('', '', '', '+86', '86', '+86 ', '86-', '+86-', '＋86 ', '(+86)'),
     gapSeparator,
     fc.oneof(
-      fc.constant(['', '', '', '', '', '', '', '']),
-      fc.constantFrom(' ', '-').map((s) => [s, '', '', '', s, '', '', '']), // 138 1234 5678
-      fc.array(gapSeparator, { minLength: 8, maxLength: 8 }), // gaps[i] goes before digit i + 3
+      fc.constant(['', '', '', '', '', '', '', '', '', '']),
+      fc.constantFrom(...SEPARATORS).map((s) => ['', '', s, '', '', '', s, '', '', '']), // 138 1234 5678
+      fc.constantFrom(' ', '-').map((s) => [s, '', s, '', '', '', s, '', '', '']), // 1 38 1234 5678
+      fc.array(gapSeparator, { minLength: 10, maxLength: 10 }), // gaps[i] goes before digit i + 1
     ),
     widthStyle,
   )
   .map(([second, rest, prefix, afterPrefix, gaps, width]) => {
     const value = `1${second}${rest}`;
-    let body = value.slice(0, 3);
-    for (let i = 3; i < 11; i++) body += gaps[i - 3] + value[i];
+    let body = value[0];
+    for (let i = 1; i < 11; i++) body += gaps[i - 1] + value[i];
     const lead = prefix && !/[\s)-]$/.test(prefix) ? prefix + afterPrefix : prefix;
     return { kind: 'mobile' as const, raw: width(lead + body), value };
   });
 
+// IDs whole, or grouped at the region / birth-date / sequence boundaries: 6-8-4, 6-4-4-4 (18) and
+// 6-6-3 (15), with the same separators.
+const groupSeparator = fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.constantFrom(...SEPARATORS), weight: 1 });
+const grouped = (value: string, cuts: number[], seps: string[]) =>
+  [...value].map((c, i) => (cuts.includes(i) ? seps[cuts.indexOf(i)] : '') + c).join('');
+
 const id18: fc.Arbitrary<Pii> = fc
-  .tuple(fc.constantFrom(...'123456789'), digits(16), fc.constantFrom(...'0123456789Xx'), widthStyle)
-  .map(([first, mid, last, width]) => {
+  .tuple(fc.constantFrom(...'123456789'), digits(16), fc.constantFrom(...'0123456789Xx'), fc.array(groupSeparator, { minLength: 3, maxLength: 3 }), fc.constantFrom([6, 14], [6, 10, 14]), widthStyle)
+  .map(([first, mid, last, seps, cuts, width]) => {
     const value = `${first}${mid}${last}`;
-    return { kind: 'id18' as const, raw: width(value), value };
+    return { kind: 'id18' as const, raw: width(grouped(value, cuts, seps)), value };
   });
 
 const id15: fc.Arbitrary<Pii> = fc
-  .tuple(fc.constantFrom(...'123456789'), digits(14), widthStyle)
-  .map(([first, rest, width]) => ({ kind: 'id15' as const, raw: width(`${first}${rest}`), value: `${first}${rest}` }));
+  .tuple(fc.constantFrom(...'123456789'), digits(14), fc.array(groupSeparator, { minLength: 2, maxLength: 2 }), widthStyle)
+  .map(([first, rest, seps, width]) => ({ kind: 'id15' as const, raw: width(grouped(`${first}${rest}`, [6, 12], seps)), value: `${first}${rest}` }));
 
 // "后六位 12345X", "last 6 digits: 123456": five digits and a digit or X.
 const tail: fc.Arbitrary<Pii> = fc
@@ -144,7 +153,7 @@ describe('mask on personal data embedded in text', () => {
           if (item.kind === 'mobile') {
             expect(masked).toContain(maskedMobile(item.value));
             // The middle four digits are gone: no head + middle, with or without separators.
-            expect(masked.replace(/[\s-]/g, '')).not.toContain(item.value.slice(0, 7));
+            expect(masked.replace(ANY_SEPARATOR, '')).not.toContain(item.value.slice(0, 7));
           }
         }
       }),
