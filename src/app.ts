@@ -55,8 +55,9 @@ export function createApp(deps: AppDeps): Express {
   app.use(helmet());
   app.set('trust proxy', true);
   app.use((req, res, next) => {
-    res.locals.requestId = randomUUID();
-    res.setHeader('X-Request-Id', res.locals.requestId);
+    const requestId = randomUUID();
+    res.locals.requestId = requestId;
+    res.setHeader('X-Request-Id', requestId);
     // originalUrl: routers rewrite req.url while they run.
     res.on('finish', () => metrics.requests.inc({ channel: channelOf(req.originalUrl.split('?')[0]), status: String(res.statusCode) }));
     next();
@@ -72,7 +73,10 @@ export function createApp(deps: AppDeps): Express {
 
   app.get('/readyz', async (_req, res) => {
     const trained = engine()?.ready ?? false;
-    const storeOk = await store.ping().then(() => true, () => false);
+    const storeOk = await store.ping().then(
+      () => true,
+      () => false,
+    );
     res.status(trained && storeOk ? 200 : 503).json({ status: trained && storeOk ? 'ready' : 'not_ready', classifier: trained, store: storeOk });
   });
 
@@ -117,50 +121,77 @@ export function createApp(deps: AppDeps): Express {
     }
     next();
   });
-  app.use('/api/v1', notReady, jsonWebhookRouter((m) => engine()!.handle(m), store, {
-    bodyLimit: config.BODY_LIMIT,
-    webhookSecret: config.WEBHOOK_SECRET,
-    rateLimit: (userId) => withinLimit(userId, 'json'),
-  }));
+  app.use(
+    '/api/v1',
+    notReady,
+    jsonWebhookRouter((m) => engine()!.handle(m), store, {
+      bodyLimit: config.BODY_LIMIT,
+      webhookSecret: config.WEBHOOK_SECRET,
+      rateLimit: (userId) => withinLimit(userId, 'json'),
+    }),
+  );
 
   // Each channel starts only when its configuration is present.
   const channels: string[] = ['json'];
   if (config.WECHAT_TOKEN) {
-    const api = deps.wechatApi ?? (config.WECHAT_APPID && config.WECHAT_APP_SECRET
-      ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
-      : undefined);
-    app.use('/wechat', notReady, wechatOfficialAccountRouter({
-      token: config.WECHAT_TOKEN,
-      appId: config.WECHAT_APPID,
-      encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
-      handle, idempotency, phrase, api,
-      replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
-      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-      bodyLimit: config.BODY_LIMIT,
-    }));
+    const api =
+      deps.wechatApi ??
+      (config.WECHAT_APPID && config.WECHAT_APP_SECRET
+        ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
+        : undefined);
+    app.use(
+      '/wechat',
+      notReady,
+      wechatOfficialAccountRouter({
+        token: config.WECHAT_TOKEN,
+        appId: config.WECHAT_APPID,
+        encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
+        handle,
+        idempotency,
+        phrase,
+        api,
+        replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
+        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+        bodyLimit: config.BODY_LIMIT,
+      }),
+    );
     channels.push('wechat');
   }
   if (config.WECOM_TOKEN && config.WECOM_CORP_ID && config.WECOM_ENCODING_AES_KEY) {
-    app.use('/wecom', notReady, wecomRouter({
-      token: config.WECOM_TOKEN,
-      corpId: config.WECOM_CORP_ID,
-      encodingAesKey: config.WECOM_ENCODING_AES_KEY,
-      handle, idempotency, phrase,
-      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-      bodyLimit: config.BODY_LIMIT,
-    }));
+    app.use(
+      '/wecom',
+      notReady,
+      wecomRouter({
+        token: config.WECOM_TOKEN,
+        corpId: config.WECOM_CORP_ID,
+        encodingAesKey: config.WECOM_ENCODING_AES_KEY,
+        handle,
+        idempotency,
+        phrase,
+        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+        bodyLimit: config.BODY_LIMIT,
+      }),
+    );
     channels.push('wecom');
   }
   if (config.DOUYIN_CLIENT_KEY && config.DOUYIN_CLIENT_SECRET) {
-    const api = deps.douyinApi ?? new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY, clientSecret: config.DOUYIN_CLIENT_SECRET, baseUrl: config.DOUYIN_API_BASE });
-    app.use('/douyin', notReady, douyinRouter({
-      handle, idempotency, api,
-      clientKey: config.DOUYIN_CLIENT_KEY,
-      clientSecret: config.DOUYIN_CLIENT_SECRET,
-      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-      onProcessed: deps.onDouyinProcessed,
-      textOnlyReply: () => phrase('channel_type_text'),
-    }));
+    const api =
+      deps.douyinApi ??
+      new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY, clientSecret: config.DOUYIN_CLIENT_SECRET, baseUrl: config.DOUYIN_API_BASE });
+    app.use(
+      '/douyin',
+      notReady,
+      douyinRouter({
+        handle,
+        idempotency,
+        api,
+        clientKey: config.DOUYIN_CLIENT_KEY,
+        clientSecret: config.DOUYIN_CLIENT_SECRET,
+        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+        onProcessed: deps.onDouyinProcessed,
+        textOnlyReply: () => phrase('channel_type_text'),
+      }),
+    );
     channels.push('douyin');
   }
   log.info('channels', { channels });

@@ -16,7 +16,11 @@ const schema = z.object({
   // Below this top-1 confidence, or with the top two closer than the margin, the reply is fallback.
   NLU_CONFIDENCE_THRESHOLD: z.coerce.number().min(0).max(1).default(NLU_DEFAULTS.threshold),
   NLU_MARGIN: z.coerce.number().min(0).max(1).default(NLU_DEFAULTS.margin),
-  STATE_TTL_S: z.coerce.number().int().positive().default(7 * 24 * 3600),
+  STATE_TTL_S: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
   /** When set (redis://host:6379/0), state, dedup keys and rate-limit counters live in Redis. */
   REDIS_URL: optional,
   /** Messages per user per minute; more get 429 on the JSON API and a polite text on chat channels. */

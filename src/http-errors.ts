@@ -19,11 +19,26 @@ const BODY_ERRORS: Record<string, [number, string, string]> = {
   'request.size.invalid': [400, 'invalid_request', 'The body length does not match Content-Length.'],
 };
 
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
-  const known = typeof err?.type === 'string' ? BODY_ERRORS[err.type] : undefined;
+/** What body-parser and http-errors put on the errors they throw. */
+interface HttpishError {
+  type?: unknown;
+  expose?: unknown;
+  status?: unknown;
+  stack?: unknown;
+}
+
+export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _next) => {
+  const err = (typeof error === 'object' && error !== null ? error : {}) as HttpishError;
+  const known = typeof err.type === 'string' ? BODY_ERRORS[err.type] : undefined;
   if (known) return sendError(res, known[0], known[1], known[2]);
-  if (err?.expose === true && err.status >= 400 && err.status < 500) return sendError(res, err.status, 'invalid_request', 'The body could not be read (e.g. corrupt gzip).');
-  log.error('unhandled error', { requestId: res.locals.requestId, path: req.path, error: err instanceof Error ? err.message : String(err), stack: err?.stack });
+  if (err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500)
+    return sendError(res, err.status, 'invalid_request', 'The body could not be read (e.g. corrupt gzip).');
+  log.error('unhandled error', {
+    requestId: res.locals.requestId as string,
+    path: req.path,
+    error: error instanceof Error ? error.message : String(error),
+    stack: err.stack,
+  });
   if (res.headersSent) return;
   sendError(res, 500, 'internal_error', 'Something went wrong on our side; please try again.');
 };

@@ -29,7 +29,7 @@ function main(): void {
     stopping = true;
     log.info('stopping', { signal });
     server.close(() => {
-      backends.close().finally(() => {
+      void backends.close().finally(() => {
         log.info('stopped');
         process.exit(0);
       });

@@ -3,7 +3,12 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 /** What operators watch (/metrics, Prometheus text). One registry per app, so tests can build many. */
 export class Metrics {
   readonly registry = new Registry();
-  readonly requests = new Counter({ name: 'beian_http_requests_total', help: 'HTTP requests by channel and status code', labelNames: ['channel', 'status'], registers: [this.registry] });
+  readonly requests = new Counter({
+    name: 'beian_http_requests_total',
+    help: 'HTTP requests by channel and status code',
+    labelNames: ['channel', 'status'],
+    registers: [this.registry],
+  });
   readonly intents = new Counter({ name: 'beian_intents_total', help: 'Replies by intent id', labelNames: ['intent'], registers: [this.registry] });
   readonly fallbacks = new Counter({ name: 'beian_fallbacks_total', help: 'Fallback replies by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly classification = new Histogram({
@@ -18,8 +23,18 @@ export class Metrics {
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
   });
-  readonly storeErrors = new Counter({ name: 'beian_store_errors_total', help: 'Failed state, dedup or rate-limit store operations', labelNames: ['operation'], registers: [this.registry] });
-  readonly rateLimited = new Counter({ name: 'beian_rate_limited_total', help: 'Messages refused by the per-user rate limit', labelNames: ['channel'], registers: [this.registry] });
+  readonly storeErrors = new Counter({
+    name: 'beian_store_errors_total',
+    help: 'Failed state, dedup or rate-limit store operations',
+    labelNames: ['operation'],
+    registers: [this.registry],
+  });
+  readonly rateLimited = new Counter({
+    name: 'beian_rate_limited_total',
+    help: 'Messages refused by the per-user rate limit',
+    labelNames: ['channel'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

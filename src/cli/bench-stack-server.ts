@@ -16,7 +16,9 @@ const engine = {
   ready: true,
   bilingual: () => '',
   handle: (message: Message) =>
-    backends.store.update(message.userId, (s) => ({ ...(s ?? newConversationState(message.timestamp)), updatedAt: message.timestamp.toISOString() })).then((state) => ({ reply, state })),
+    backends.store
+      .update(message.userId, (s) => ({ ...(s ?? newConversationState(message.timestamp)), updatedAt: message.timestamp.toISOString() }))
+      .then((state) => ({ reply, state })),
 } as unknown as DialogueEngine;
 const app = createApp({ config, engine: () => engine, store: backends.store, rateLimiter: backends.rateLimiter, metrics: new Metrics() });
 app.listen(config.PORT, config.HOST, () => process.stdout.write('listening\n'));

@@ -1,5 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import './quiet';
+import os from 'node:os';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -28,7 +29,11 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 
 function texts(): string[] {
   if (!fs.existsSync(DEV_SET)) return ['收不到核验短信怎么办', 'how long is the code valid', '驗證碼發給誰', '又输错了', 'hello'];
-  return fs.readFileSync(DEV_SET, 'utf8').split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { text: string }).text);
+  return fs
+    .readFileSync(DEV_SET, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => (JSON.parse(l) as { text: string }).text);
 }
 
 function classifierBench(samples: string[]): string[] {
@@ -65,7 +70,13 @@ function startServer(script: string, port: number, env: Record<string, string> =
 async function waitReady(url: string, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(10);
   }
   throw new Error(`${url} not ready`);
@@ -118,7 +129,7 @@ async function loadOnly(port: number, samples: string[]): Promise<AutocannonResu
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(DIST, 'index.js'))) throw new Error('run npm run build first (npm run bench does)');
   const samples = texts();
-  const out: string[] = [`bench on ${process.platform} ${process.arch}, node ${process.version}, ${require('node:os').cpus().length} cores`];
+  const out: string[] = [`bench on ${process.platform} ${process.arch}, node ${process.version}, ${os.cpus().length} cores`];
   out.push(...classifierBench(samples));
 
   // Start-up to ready, then the same process under load. The bot runs at its default log level
@@ -141,7 +152,7 @@ async function main(): Promise<void> {
     const fullResult = await load(3211, samples, full.child.pid);
     out.push(
       line('HTTP bare express (JSON in/out)', bareResult),
-      line('HTTP the bot\'s stack, engine without NLU', stackResult),
+      line("HTTP the bot's stack, engine without NLU", stackResult),
       line('HTTP POST /api/v1/messages (full bot)', fullResult),
       `throughput ratio full / bare: ${(fullResult.requests.average / bareResult.requests.average).toFixed(2)}; stack without NLU / bare: ${(stackResult.requests.average / bareResult.requests.average).toFixed(2)} (${CONNECTIONS} connections, ${HTTP_SECONDS} s each)`,
     );
@@ -152,13 +163,18 @@ async function main(): Promise<void> {
   }
 
   const mem = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', path.join(DIST, 'cli', 'bench-memory.js'), '50000'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['--expose-gc', path.join(DIST, 'cli', 'bench-memory.js'), '50000'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     let text = '';
     child.stdout.on('data', (d) => (text += d));
     child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench-memory exited ${code}`))));
   });
   const m = JSON.parse(mem) as { conversations: number; rssMb: number; fillMs: number };
-  out.push(`RSS holding ${m.conversations} conversations in the memory store: ${m.rssMb.toFixed(0)} MB (filled by real turns in ${(m.fillMs / 1000).toFixed(1)} s)`);
+  out.push(
+    `RSS holding ${m.conversations} conversations in the memory store: ${m.rssMb.toFixed(0)} MB (filled by real turns in ${(m.fillMs / 1000).toFixed(1)} s)`,
+  );
   out.push(`start-up to ready (node dist/index.js until /readyz is 200): ${readyMs.toFixed(0)} ms`);
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -17,7 +17,11 @@ const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length 
 
 async function main(): Promise<void> {
   const file = process.argv[2] ?? path.resolve(__dirname, '../../../shared/eval/dev.jsonl');
-  const items: Item[] = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l));
+  const items: Item[] = fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim())
+    .map((l) => JSON.parse(l) as Item);
   const config = loadConfig();
   const t0 = performance.now();
   const engine = createEngine(config, createStore(config));
@@ -27,7 +31,12 @@ async function main(): Promise<void> {
   const byLang = new Map<string, { n: number; ok: number }>();
   const confused = new Map<string, number>();
   const errors: string[] = [];
-  let inScope = 0, inScopeOk = 0, falseFallback = 0, fb = 0, fbOk = 0, langOk = 0;
+  let inScope = 0,
+    inScopeOk = 0,
+    falseFallback = 0,
+    fb = 0,
+    fbOk = 0,
+    langOk = 0;
   const timestamp = new Date('2026-01-01T00:00:00Z');
 
   for (const [i, item] of items.entries()) {
@@ -66,7 +75,10 @@ async function main(): Promise<void> {
     `latency per message (full engine turn): p50 ${quantile(latencies, 0.5).toFixed(3)} ms, p99 ${quantile(latencies, 0.99).toFixed(3)} ms`,
     `training (load intents + train): ${trainMs.toFixed(0)} ms`,
     'most confused pairs:',
-    ...[...confused.entries()].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([k, n]) => `  ${n} × ${k}`),
+    ...[...confused.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([k, n]) => `  ${n} × ${k}`),
   ];
   if (process.env.EVAL_VERBOSE) out.push('errors:', ...errors);
   process.stdout.write(`${out.join('\n')}\n`);

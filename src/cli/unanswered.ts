@@ -16,7 +16,9 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`count  lang     last intent        last seen             question\n`);
     for (const s of top) {
-      process.stdout.write(`${String(s.count).padStart(5)}  ${s.lang.padEnd(7)}  ${s.lastIntent.padEnd(18)} ${s.lastSeen.slice(0, 19).padEnd(20)}  ${s.text}\n`);
+      process.stdout.write(
+        `${String(s.count).padStart(5)}  ${s.lang.padEnd(7)}  ${s.lastIntent.padEnd(18)} ${s.lastSeen.slice(0, 19).padEnd(20)}  ${s.text}\n`,
+      );
     }
   } finally {
     await backends.close();

@@ -35,11 +35,12 @@ export interface EngineResult {
 const CHOICE = /^\s*(?:第\s*)?([1-3一二三])\s*(?:个|條|条|\.|、)?\s*$/u;
 const CHOICE_DIGITS: Record<string, number> = { 1: 1, 2: 2, 3: 3, 一: 1, 二: 2, 三: 3 };
 // "清除我的记录" / "forget me": the user's right to have their state deleted.
-const FORGET = /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|所有)?(聊天)?(记录|数据|资料|状态)|forget (about )?me\b|(delete|clear|erase|forget|remove) (all )?(of )?my (data|records?|info|information|history|state|conversation)/;
+const FORGET =
+  /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|所有)?(聊天)?(记录|数据|资料|状态)|forget (about )?me\b|(delete|clear|erase|forget|remove) (all )?(of )?my (data|records?|info|information|history|state|conversation)/;
 // Intents whose messages may answer the question the bot asked in the who-gets-the-SMS flow.
-const QUESTION = /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|[不吧]$|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
-const isShort = (normalized: string) =>
-  (normalized.match(/[\u4e00-\u9fff]/g) ?? []).length <= 14 && (normalized.match(/[a-z]+/g) ?? []).length <= 8;
+const QUESTION =
+  /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|[不吧]$|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
+const isShort = (normalized: string) => (normalized.match(/[\u4e00-\u9fff]/g) ?? []).length <= 14 && (normalized.match(/[a-z]+/g) ?? []).length <= 8;
 /** Knowledge answers that start with the user's own SMS window when it is known. */
 const TIME_AWARE = new Set(['verify.validity', 'sms.not_received', 'resend.how_to', 'verify.failed_returned']);
 /** Answers below this confidence go to the unanswered-question log too, for FAQ maintainers. */
@@ -224,7 +225,10 @@ export class DialogueEngine {
     }
     // A question asked mid-flow is answered, and the flow waits for its slot answer afterwards.
     if (pending?.startsWith('recipient:') && intent !== 'sms.recipient' && state.pending === null) state.pending = pending;
-    return { reply: this.reply(ctx, intent, result.confidence, [...privacy.lines, ...handled.lines], [...privacy.sources, ...handled.sources], def.related), state };
+    return {
+      reply: this.reply(ctx, intent, result.confidence, [...privacy.lines, ...handled.lines], [...privacy.sources, ...handled.sources], def.related),
+      state,
+    };
   }
 
   private privacyLines(turn: Turn, text: string): { lines: string[]; sources: string[]; intent: string } {

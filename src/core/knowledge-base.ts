@@ -26,9 +26,7 @@ export const intentSchema = z
     related: z.array(z.string()).default([]),
     patterns: z.array(z.string().min(4)).default([]),
     utterances: z.object({ zh: z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) }).strict(),
-    answer: z
-      .object({ zh: z.string().optional(), en: z.string().optional(), facts: z.array(factSchema).default([]) })
-      .strict(),
+    answer: z.object({ zh: z.string().optional(), en: z.string().optional(), facts: z.array(factSchema).default([]) }).strict(),
   })
   .strict();
 
@@ -42,9 +40,7 @@ const roleSchema = z.enum(['subject', 'app']);
 export type Role = z.infer<typeof roleSchema>;
 const ruleSchema = z
   .object({
-    when: z
-      .object({ filingType: z.enum(FILING_TYPES), subject: z.boolean().optional(), app: z.boolean().optional() })
-      .strict(),
+    when: z.object({ filingType: z.enum(FILING_TYPES), subject: z.boolean().optional(), app: z.boolean().optional() }).strict(),
     verified: z.array(roleSchema),
     note: factSchema.omit({ platform: true, note: true }).optional(),
   })
@@ -83,7 +79,10 @@ function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
 /** Load and validate every intents/*.yaml; a broken file stops start-up with the file named. */
 export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const intents = new Map<string, IntentDef>();
-  for (const file of fs.readdirSync(dir).filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && !['decision-tables.yaml', 'phone-prefixes.yaml'].includes(f)).sort()) {
+  for (const file of fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && !['decision-tables.yaml', 'phone-prefixes.yaml'].includes(f))
+    .sort()) {
     const def = parseFile(dir, file, intentSchema);
     if (`${def.id}.yaml` !== file) throw new Error(`${file}: id ${def.id} does not match the file name`);
     intents.set(def.id, def);
@@ -98,5 +97,11 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const text = parseFile(dir, '_dialogue.yaml', textSchema);
   const decisionTables = parseFile(dir, 'decision-tables.yaml', tablesSchema);
   const prefixes = parseFile(dir, 'phone-prefixes.yaml', prefixesSchema);
-  return { intents, text, decisionTables, phonePrefixes: { source: prefixes.source, supported: new Set(prefixes.supported) }, userDictPath: path.join(dir, 'jieba-user-dict.txt') };
+  return {
+    intents,
+    text,
+    decisionTables,
+    phonePrefixes: { source: prefixes.source, supported: new Set(prefixes.supported) },
+    userDictPath: path.join(dir, 'jieba-user-dict.txt'),
+  };
 }

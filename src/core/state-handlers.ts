@@ -120,7 +120,9 @@ export function smsTimeLines(turn: Turn): string[] {
   const deadline = new Date(received.getTime() + SMS_VALIDITY_MS);
   const left = deadline.getTime() - now.getTime();
   if (left <= 0) return [phrase(turn, 'sms_window_closed', { deadline: formatClock(deadline, base) }), ...resubmitLines(turn)];
-  const lines = [phrase(turn, 'sms_received_at', { received: formatClock(received, base), deadline: formatClock(deadline, base), left: formatDuration(left, base) })];
+  const lines = [
+    phrase(turn, 'sms_received_at', { received: formatClock(received, base), deadline: formatClock(deadline, base), left: formatDuration(left, base) }),
+  ];
   if (now.getTime() - received.getTime() >= AUTO_RESEND_MS) lines.push(phrase(turn, 'sms_auto_resend_passed', { deadline: formatClock(deadline, base) }));
   else lines.push(phrase(turn, 'sms_auto_resend_upcoming', { resend: formatClock(new Date(received.getTime() + AUTO_RESEND_MS), base) }));
   return lines;
@@ -243,7 +245,8 @@ export function handleRecipient(turn: Turn): HandlerResult & { asked: boolean } 
     state.changes.subject !== null || state.changes.app !== null ? changesLabel(turn) : '',
   ].filter(Boolean);
   const ctx = list(turn, context);
-  if (decision.kind === 'no_table') return { lines: [phrase(turn, 'recipient_tencent_cloud'), phrase(turn, 'recipient_never_emergency')], sources: ['004', '002 §1'], asked: false };
+  if (decision.kind === 'no_table')
+    return { lines: [phrase(turn, 'recipient_tencent_cloud'), phrase(turn, 'recipient_never_emergency')], sources: ['004', '002 §1'], asked: false };
   if (decision.kind === 'no_rule') return { lines: [phrase(turn, 'recipient_no_rule', { context: ctx })], sources: [], asked: false };
   const { rule, source } = decision;
   const lines: string[] = [];

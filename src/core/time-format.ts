@@ -8,9 +8,7 @@ const pad = (n: number) => String(n).padStart(2, '0');
 export function formatClock(date: Date, base: 'zh' | 'en'): string {
   const local = new Date(date.getTime() + SHANGHAI_OFFSET_MS);
   const hm = `${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
-  return base === 'zh'
-    ? `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${hm}`
-    : `${MONTHS[local.getUTCMonth()]} ${local.getUTCDate()}, ${hm}`;
+  return base === 'zh' ? `${local.getUTCMonth() + 1}月${local.getUTCDate()}日 ${hm}` : `${MONTHS[local.getUTCMonth()]} ${local.getUTCDate()}, ${hm}`;
 }
 
 /** "7 小时 30 分钟" / "7 h 30 min", rounded down to the minute. */

@@ -14,10 +14,21 @@ let tToHk: Convert | undefined;
 // step (twp -> cn) can't be used on mixed input: it also rewrites Simplified words (小程序 -> 小进程).
 const TAIWAN_WORDS: Array<[RegExp, string]> = (
   [
-    ['简讯', '短信'], ['程式', '程序'], ['讯息', '信息'], ['网路', '网络'], ['帐号', '账号'], ['帐户', '账户'],
-    ['登入', '登录'], ['软体', '软件'], ['行动电话', '手机'], ['手机门号', '手机号'], ['门号', '号码'], ['电邮', '邮箱'],
+    ['简讯', '短信'],
+    ['程式', '程序'],
+    ['讯息', '信息'],
+    ['网路', '网络'],
+    ['帐号', '账号'],
+    ['帐户', '账户'],
+    ['登入', '登录'],
+    ['软体', '软件'],
+    ['行动电话', '手机'],
+    ['手机门号', '手机号'],
+    ['门号', '号码'],
+    ['电邮', '邮箱'],
     // OpenCC's tw -> cn takes 么 for a variant of 幺, so "在么" would become "在幺"; 苎 likewise.
-    ['幺', '么'], ['苎', '苧'],
+    ['幺', '么'],
+    ['苎', '苧'],
   ] as Array<[string, string]>
 ).map(([from, to]) => [new RegExp(from, 'g'), to]);
 

@@ -67,7 +67,7 @@ const CLAUSE_END = /[,.;!?，。；！？\n]/;
 /** The part of `s` before `index` that belongs to the same clause. */
 function clauseBefore(s: string, index: number): string {
   const before = s.slice(0, index);
-  const cut = Math.max(...[...before.matchAll(new RegExp(CLAUSE_END, 'g'))].map((m) => m.index! + 1), 0);
+  const cut = Math.max(...[...before.matchAll(new RegExp(CLAUSE_END, 'g'))].map((m) => m.index + 1), 0);
   return before.slice(cut);
 }
 
@@ -88,8 +88,7 @@ const HYPOTHETICAL = [
   /(?:多久|多长时间|什么时候|几时|几点|怎么|会不会|能不能|是否|如果|要是)\s*(?:才|能|会|可以)?\s*$/,
   /\b(?:how long|will|would|if|until|should i|do i|does it)\b(?:\s+\S+){0,3}\s*$/,
 ];
-const isNegated = (s: string, index: number) =>
-  [...NEGATED, ...HYPOTHETICAL].some((re) => re.test(clauseBefore(s, index)));
+const isNegated = (s: string, index: number) => [...NEGATED, ...HYPOTHETICAL].some((re) => re.test(clauseBefore(s, index)));
 
 const CN_DIGITS: Record<string, number> = { 零: 0, 〇: 0, 一: 1, 二: 2, 两: 2, 三: 3, 四: 4, 五: 5, 六: 6, 七: 7, 八: 8, 九: 9 };
 
@@ -107,9 +106,30 @@ function digitize(s: string): string {
 const NOT_CLOCK = /[早晚快慢差有多少好]一点(?![钟半多整]|左右)|一点点|一点儿|一时半会|一时/g;
 
 const EN_NUMBERS: Record<string, number> = {
-  a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10, twelve: 12,
-  'a couple of': 2, 'couple of': 2, once: 1, twice: 2, thrice: 3,
-  second: 2, third: 3, fourth: 4, fifth: 5, sixth: 6, seventh: 7,
+  a: 1,
+  an: 1,
+  one: 1,
+  two: 2,
+  three: 3,
+  four: 4,
+  five: 5,
+  six: 6,
+  seven: 7,
+  eight: 8,
+  nine: 9,
+  ten: 10,
+  twelve: 12,
+  'a couple of': 2,
+  'couple of': 2,
+  once: 1,
+  twice: 2,
+  thrice: 3,
+  second: 2,
+  third: 3,
+  fourth: 4,
+  fifth: 5,
+  sixth: 6,
+  seventh: 7,
 };
 const EN_NUMBER = '\\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|twelve|(?:a )?couple of';
 // Counts take no a / an ("give it a try", "one at a time").
@@ -136,7 +156,8 @@ const FILING_TYPES: Array<[FilingType, RegExp]> = [
 
 const SUBJECT = /主体|主办单位|公司信息|公司名|法人|subject|entity/;
 const APP = new RegExp(`${MP}(?:信息|名称|名字|负责人)|改名|${MP} (?:info|name|owner)|app (?:info|name)|rename`);
-const SUBJECT_UNCHANGED = /(?:主体|主办单位|公司|法人)(?:信息)?(?:没有?|未|不)(?:变|改)|没有?(?:变|改)(?:过)?主体|(?:subject|entity)(?: info)? (?:didn['’]?t|did not|hasn['’]?t|has not|not|never) chang|same (?:subject|entity)/;
+const SUBJECT_UNCHANGED =
+  /(?:主体|主办单位|公司|法人)(?:信息)?(?:没有?|未|不)(?:变|改)|没有?(?:变|改)(?:过)?主体|(?:subject|entity)(?: info)? (?:didn['’]?t|did not|hasn['’]?t|has not|not|never) chang|same (?:subject|entity)/;
 const APP_UNCHANGED = new RegExp(
   `${MP}(?:信息|名称|名字)?(?:没有?|未|不)(?:变|改)|没有?(?:变|改)(?:过)?${MP}|(?:${MP}|app)(?: info| name)? (?:didn['’]?t|did not|hasn['’]?t|has not|not|never) chang|same (?:name|${MP})`,
 );
@@ -207,7 +228,11 @@ const EN_CLOCK = [
 const ZH_AGO = /(?<n>\d+|半)\s*个?\s*(?<half>半)?\s*(?<unit>分钟|分|小时|钟头|天)\s*(?:之|以)?前/;
 const ZH_AGO_DAY = /\d+\s*天(?:之|以)?前/; // "两天前晚上8点": a day offset for a clock time
 const EN_AGO = new RegExp(`\\b(?<n>${EN_NUMBER}|half an?)\\s+(?<unit>minutes?|mins?|hours?|hrs?|days?)\\s+ago\\b`);
-const UNIT_MS: Array<[RegExp, number]> = [[/分|min/, 60_000], [/时|钟头|h/, 3600_000], [/天|d/, 86_400_000]];
+const UNIT_MS: Array<[RegExp, number]> = [
+  [/分|min/, 60_000],
+  [/时|钟头|h/, 3600_000],
+  [/天|d/, 86_400_000],
+];
 const JUST = /刚(?:刚|才|收到|到|来|提交|验证|核验|发|通过|下来|拿到)|\bjust (?:now|got|received|came|arrived|submitted|verified)\b|moments? ago/;
 // A lone 早 / 晚 after a day is too loose here (昨天早就提交了); 昨晚 / 今早 are kept whole.
 const ZH_DAY_PERIOD = new RegExp(
@@ -268,7 +293,11 @@ const RELATIVE = /又|再次|再一次|\bagain\b|\banother\b|\bmore\b/;
 const COUNTS: Array<[RegExp, number | undefined, boolean]> = [
   [/第\s*(\d+)\s*次/g, undefined, false],
   [/(?<!第\s*)(\d+)\s*[次回遍]/g, undefined, false],
-  [new RegExp(`\\b(${EN_COUNT_NUMBER})\\s+(?:more\\s+)?(?:wrong\\s+|failed\\s+|bad\\s+|incorrect\\s+)?(?:times?|attempts?|tries|entries)\\b`, 'g'), undefined, false],
+  [
+    new RegExp(`\\b(${EN_COUNT_NUMBER})\\s+(?:more\\s+)?(?:wrong\\s+|failed\\s+|bad\\s+|incorrect\\s+)?(?:times?|attempts?|tries|entries)\\b`, 'g'),
+    undefined,
+    false,
+  ],
   // "first time" is left to the filing type.
   [/\b(\d+)(?:st|nd|rd|th)\s+(?:failed |wrong |bad )?(?:attempt|time|try)\b/g, undefined, false],
   [/\b(second|third|fourth|fifth|sixth|seventh)\s+(?:failed |wrong |bad )?(?:attempt|time|try)\b/g, undefined, false],
@@ -286,7 +315,7 @@ function extractCount(d: string): Entities['count'] {
   for (const [re, fixed, needsError] of COUNTS) {
     if (needsError && !ERROR_WORD.test(d)) continue;
     for (const m of d.matchAll(re)) {
-      const at = m.index!;
+      const at = m.index;
       const before = clauseBefore(d, at);
       const after = d.slice(at + m[0].length);
       if (ZH_NOT_COUNT_BEFORE.test(before) || EN_NOT_COUNT_BEFORE.test(before)) continue;
@@ -303,32 +332,50 @@ function extractCount(d: string): Entities['count'] {
 // Stage events. Each table entry lists Chinese then English phrasings of the same report.
 
 const EVENTS: Array<[StageEvent, RegExp[]]> = [
-  ['submitted', [
-    /提交(?:了|完|成功|上去|过)|已经?提交|交上去了|提交的(?=\s*(?:$|[,.!?，。！？]))/g,
-    /\bsubmitted\b|\bfiled (?:it|the|my)\b|\bapplied\b|\bsent (?:in )?(?:the |my )?application/g,
-  ]],
-  ['preliminary_passed', [
-    /初审(?:已经?)?(?:通过|过了|成功)|通过了?初审|平台(?:初审|审核)(?:已经?)?通过/g,
-    /preliminary (?:review )?(?:has |is |was )?(?:passed|approved|done|ok|text|sms|notice|message|notification)|passed (?:the )?preliminary|(?:platform|initial) review (?:has |is |was )?(?:passed|approved|done)|approved by (?:the )?platform|\bplatform (?:has |just )?(?:approved|passed)\b/g,
-  ]],
-  ['sms_received', [
-    // A clause-final bare 收到(了) ("昨晚8点收到的") is, in this domain, the MIIT SMS.
-    /收到了?[^，。,.!?！？\s]{0,8}?(?:短信|验证码|核验码|简讯)|(?:短信|验证码|核验码)(?:已经?)?(?:来了|到了|收到了)|收到[了的]?(?=\s*(?:$|[,.!?，。！？]))/g,
-    /\b(?:got|received|gotten)\s+(?:[a-z0-9]+\s+){0,3}?(?:sms|text|code|message)|\b(?:sms|text|code|message)\b(?:\s+(?!never\b|not\b|still\b|yet\b|hasn|didn|hadn)[a-z0-9]+){0,3}?\s+(?:has\s+|finally\s+)?(?:arrived|came|come)\b/g,
-  ]],
-  ['verified', [
-    /(?:验证|核验)(?:已经?|已全部)?(?:成功|完成|通过|好了|完了)|已经?(?:验证|核验)(?!失败|不|没)|验完了/g,
-    /\bverified\b|\bverification (?:is |was |has been )?(?:done|complete|completed|succeeded|successful|passed|finished)\b/g,
-  ]],
-  ['approved', [
-    /备案(?:已经?)?(?:成功|通过|下来了)|拿到了?备案号|备案号(?:已经?)?(?:下来|出来)|管局(?:审核)?(?:已经?)?通过|下号了/g,
-    /(?<!preliminary (?:review )?|platform (?:review )?)\bapproved\b(?! by (?:the )?platform)|\bgot (?:the |my |an )?(?:filing|icp|beian) (?:number|no)\b/g,
-  ]],
-  ['rejected', [
-    // 还没通过 is "not passed yet", still under review.
-    /驳回|退回|打回|审核失败|被拒|拒绝了|(?<!还)没有?通过|未通过|不通过/g,
-    /\b(?:rejected|returned|bounced|denied)\b|\b(?:review|filing|application) (?:has )?failed\b|\bfailed (?:the )?review\b/g,
-  ]],
+  [
+    'submitted',
+    [
+      /提交(?:了|完|成功|上去|过)|已经?提交|交上去了|提交的(?=\s*(?:$|[,.!?，。！？]))/g,
+      /\bsubmitted\b|\bfiled (?:it|the|my)\b|\bapplied\b|\bsent (?:in )?(?:the |my )?application/g,
+    ],
+  ],
+  [
+    'preliminary_passed',
+    [
+      /初审(?:已经?)?(?:通过|过了|成功)|通过了?初审|平台(?:初审|审核)(?:已经?)?通过/g,
+      /preliminary (?:review )?(?:has |is |was )?(?:passed|approved|done|ok|text|sms|notice|message|notification)|passed (?:the )?preliminary|(?:platform|initial) review (?:has |is |was )?(?:passed|approved|done)|approved by (?:the )?platform|\bplatform (?:has |just )?(?:approved|passed)\b/g,
+    ],
+  ],
+  [
+    'sms_received',
+    [
+      // A clause-final bare 收到(了) ("昨晚8点收到的") is, in this domain, the MIIT SMS.
+      /收到了?[^，。,.!?！？\s]{0,8}?(?:短信|验证码|核验码|简讯)|(?:短信|验证码|核验码)(?:已经?)?(?:来了|到了|收到了)|收到[了的]?(?=\s*(?:$|[,.!?，。！？]))/g,
+      /\b(?:got|received|gotten)\s+(?:[a-z0-9]+\s+){0,3}?(?:sms|text|code|message)|\b(?:sms|text|code|message)\b(?:\s+(?!never\b|not\b|still\b|yet\b|hasn|didn|hadn)[a-z0-9]+){0,3}?\s+(?:has\s+|finally\s+)?(?:arrived|came|come)\b/g,
+    ],
+  ],
+  [
+    'verified',
+    [
+      /(?:验证|核验)(?:已经?|已全部)?(?:成功|完成|通过|好了|完了)|已经?(?:验证|核验)(?!失败|不|没)|验完了/g,
+      /\bverified\b|\bverification (?:is |was |has been )?(?:done|complete|completed|succeeded|successful|passed|finished)\b/g,
+    ],
+  ],
+  [
+    'approved',
+    [
+      /备案(?:已经?)?(?:成功|通过|下来了)|拿到了?备案号|备案号(?:已经?)?(?:下来|出来)|管局(?:审核)?(?:已经?)?通过|下号了/g,
+      /(?<!preliminary (?:review )?|platform (?:review )?)\bapproved\b(?! by (?:the )?platform)|\bgot (?:the |my |an )?(?:filing|icp|beian) (?:number|no)\b/g,
+    ],
+  ],
+  [
+    'rejected',
+    [
+      // 还没通过 is "not passed yet", still under review.
+      /驳回|退回|打回|审核失败|被拒|拒绝了|(?<!还)没有?通过|未通过|不通过/g,
+      /\b(?:rejected|returned|bounced|denied)\b|\b(?:review|filing|application) (?:has )?failed\b|\bfailed (?:the )?review\b/g,
+    ],
+  ],
 ];
 // The platform's "preliminary review passed" SMS is not the MIIT one.
 const PRELIMINARY_WORDS = /初审|平台审核|preliminary|platform review|initial review/;
@@ -339,8 +386,8 @@ function extractEvents(s: string): StageEvent[] {
   for (const [event, patterns] of EVENTS) {
     for (const re of patterns) {
       for (const m of s.matchAll(re)) {
-        if (isNegated(s, m.index!)) continue;
-        if (event === 'sms_received' && (PRELIMINARY_SMS.test(clauseBefore(s, m.index!)) || PRELIMINARY_WORDS.test(m[0]))) continue;
+        if (isNegated(s, m.index)) continue;
+        if (event === 'sms_received' && (PRELIMINARY_SMS.test(clauseBefore(s, m.index)) || PRELIMINARY_WORDS.test(m[0]))) continue;
         found.add(event);
       }
     }

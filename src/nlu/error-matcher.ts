@@ -1,6 +1,6 @@
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { LevenshteinDistanceSearch } = require('natural/lib/natural/distance/levenshtein_distance') as {
-  LevenshteinDistanceSearch(needle: string, haystack: string): { substring: string; distance: number; offset: number };
+  LevenshteinDistanceSearch: (needle: string, haystack: string) => { substring: string; distance: number; offset: number };
 };
 
 export interface ErrorPattern {

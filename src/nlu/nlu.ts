@@ -68,7 +68,6 @@ export class Nlu {
     return this.classifier.isTrained;
   }
 
-
   parse(text: string): NluResult {
     const { lang, variant } = detectLanguage(text);
     const simplified = simplify(text);
@@ -83,7 +82,15 @@ export class Nlu {
     const top = ranking[0];
     if (!top || coverage === 0 || top.intent === FALLBACK) {
       const fb = ranking.find((r) => r.intent === FALLBACK)?.confidence ?? 1;
-      return { lang, variant, intent: FALLBACK, confidence: coverage === 0 ? 1 : fb, matchedBy: 'out_of_scope', candidates: coverage === 0 ? [] : candidates, ...texts };
+      return {
+        lang,
+        variant,
+        intent: FALLBACK,
+        confidence: coverage === 0 ? 1 : fb,
+        matchedBy: 'out_of_scope',
+        candidates: coverage === 0 ? [] : candidates,
+        ...texts,
+      };
     }
     const second = ranking[1]?.confidence ?? 0;
     if (top.confidence < this.options.threshold || top.confidence - second < this.options.margin) {

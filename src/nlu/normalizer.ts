@@ -2,22 +2,56 @@ import { traditionalToSimplified } from './chinese-script';
 
 // Cantonese written forms mapped to Mandarin so one model serves both (longest first).
 // Applied on the Traditional and the Simplified spelling alike.
-const CANTONESE_WORDS = new Map<string, string>(
-  [
-    ['點算好', '怎么办'], ['点算好', '怎么办'], ['點算', '怎么办'], ['点算', '怎么办'],
-    ['點樣', '怎么'], ['点样', '怎么'], ['點解', '为什么'], ['点解', '为什么'],
-    ['幾耐', '多久'], ['几耐', '多久'], ['幾時', '什么时候'], ['几时', '什么时候'],
-    ['邊個', '谁'], ['边个', '谁'], ['邊度', '哪里'], ['边度', '哪里'],
-    ['乜嘢', '什么'], ['乜野', '什么'], ['咩', '什么'], ['嘢', '东西'],
-    ['收唔到', '收不到'], ['唔係', '不是'], ['唔系', '不是'], ['唔', '不'],
-    ['冇', '没有'], ['咗', '了'], ['嘅', '的'], ['喺', '在'], ['佢哋', '他们'], ['佢', '他'],
-    ['啲', '些'], ['俾', '给'], ['畀', '给'], ['睇', '看'], ['嗰', '那'], ['呢個', '这个'], ['呢个', '这个'],
-    ['係', '是'], ['搞掂', '完成'], ['攞', '拿'], ['咁', '这么'], ['揾', '找'], ['搵', '找'],
-  ] as Array<[string, string]>
-);
+const CANTONESE_WORDS = new Map<string, string>([
+  ['點算好', '怎么办'],
+  ['点算好', '怎么办'],
+  ['點算', '怎么办'],
+  ['点算', '怎么办'],
+  ['點樣', '怎么'],
+  ['点样', '怎么'],
+  ['點解', '为什么'],
+  ['点解', '为什么'],
+  ['幾耐', '多久'],
+  ['几耐', '多久'],
+  ['幾時', '什么时候'],
+  ['几时', '什么时候'],
+  ['邊個', '谁'],
+  ['边个', '谁'],
+  ['邊度', '哪里'],
+  ['边度', '哪里'],
+  ['乜嘢', '什么'],
+  ['乜野', '什么'],
+  ['咩', '什么'],
+  ['嘢', '东西'],
+  ['收唔到', '收不到'],
+  ['唔係', '不是'],
+  ['唔系', '不是'],
+  ['唔', '不'],
+  ['冇', '没有'],
+  ['咗', '了'],
+  ['嘅', '的'],
+  ['喺', '在'],
+  ['佢哋', '他们'],
+  ['佢', '他'],
+  ['啲', '些'],
+  ['俾', '给'],
+  ['畀', '给'],
+  ['睇', '看'],
+  ['嗰', '那'],
+  ['呢個', '这个'],
+  ['呢个', '这个'],
+  ['係', '是'],
+  ['搞掂', '完成'],
+  ['攞', '拿'],
+  ['咁', '这么'],
+  ['揾', '找'],
+  ['搵', '找'],
+] as Array<[string, string]>);
 // One pass over the text: alternatives longest first, so 收唔到 wins over 唔.
 const CANTONESE = new RegExp([...CANTONESE_WORDS.keys()].sort((a, b) => b.length - a.length).join('|'), 'g');
 
+// Pictographs, flag letters and the joiners / variation selectors that glue them, one code point at a time.
+// eslint-disable-next-line no-misleading-character-class
 const EMOJI = /[\p{Extended_Pictographic}\u{1F1E6}-\u{1F1FF}\u{FE0F}\u{200D}\u{20E3}]/gu;
 // Punctuation and symbols become spaces; letters, digits and CJK stay.
 const PUNCT = /[\p{P}\p{S}]+/gu;

@@ -15,7 +15,8 @@ const ID_NUMBER = new RegExp(
   'g',
 );
 // "后六位 12345X", "last 6: 12345x": the digits that verification asks for.
-const ID_TAIL = /((?:后|末|最后)\s*(?:六|6)\s*(?:位|码|個|个)?(?:数字|號碼|号码)?\s*(?:是|为|為|:|：)?\s*|last\s*(?:6|six)\s*(?:digits|characters|chars)?\s*(?:is|are|:)?\s*)([0-9Xx]{6})(?![0-9A-Za-z])/gi;
+const ID_TAIL =
+  /((?:后|末|最后)\s*(?:六|6)\s*(?:位|码|個|个)?(?:数字|號碼|号码)?\s*(?:是|为|為|:|：)?\s*|last\s*(?:6|six)\s*(?:digits|characters|chars)?\s*(?:is|are|:)?\s*)([0-9Xx]{6})(?![0-9A-Za-z])/gi;
 // A standalone run of 6 digits: the SMS verification code.
 const CODE = /(?<![0-9])[0-9]{6}(?![0-9])/g;
 // Full-width digits, X, + and - (全角 input: "＋８６ １３８－１２３４－５６７８"), so they are caught too.
@@ -57,11 +58,11 @@ export function findPersonalData(text: string): PersonalData {
 export function maskDeep<T>(value: T, depth = 0): T {
   if (typeof value === 'string') return mask(value) as T;
   // 13812345678 logged as a number is still a phone number.
-  if (typeof value === 'number') return (Number.isInteger(value) && Math.abs(value) >= 100000 ? mask(String(value)) : value) as T;
+  if (typeof value === 'number') return (Number.isInteger(value) && Math.abs(value) >= 100000 ? mask(String(value)) : value) as unknown as T;
   if (value === null || typeof value !== 'object') return value;
   // Too deep to walk: flatten to masked text rather than pass anything through unmasked.
   if (depth > 5) return mask(safeJson(value)) as T;
-  if (Array.isArray(value)) return value.map((v) => maskDeep(v, depth + 1)) as T;
+  if (Array.isArray(value)) return (value as unknown[]).map((v) => maskDeep(v, depth + 1)) as T;
   const out: Record<string, unknown> = {};
   // An Error's message and stack are not enumerable: take them along explicitly.
   if (value instanceof Error) Object.assign(out, { name: value.name, message: mask(value.message), stack: value.stack ? mask(value.stack) : undefined });

@@ -20,12 +20,12 @@ export class MemoryIdempotencyStore implements IdempotencyStore {
     if (cached) return cached.value;
     const running = this.inFlight.get(key) as Promise<T> | undefined;
     if (running) return running;
-    const promise = work().then(
-      (value) => {
+    const promise = work()
+      .then((value) => {
         this.done.set(key, { value }, ttlSeconds);
         return value;
-      },
-    ).finally(() => this.inFlight.delete(key));
+      })
+      .finally(() => this.inFlight.delete(key));
     this.inFlight.set(key, promise);
     return promise;
   }

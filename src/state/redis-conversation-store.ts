@@ -9,7 +9,6 @@ const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call
 const LOCK_TTL_MS = 5000;
 const LOCK_WAIT_MS = 5000;
 
-
 /**
  * Conversation state in Redis, shared by every instance behind the load balancer. Values are JSON
  * with the store's TTL renewed on each write. update() holds a short per-user lock (SET NX PX, released

@@ -8,7 +8,10 @@ import { newEngine, sharedNlu, testConfig } from '../helpers';
 
 const { engine, store } = newEngine();
 const app = createApp({ config: testConfig(), engine: () => engine, store });
-const post = (body: unknown) => request(app).post('/api/v1/messages').send(body as object);
+const post = (body: unknown) =>
+  request(app)
+    .post('/api/v1/messages')
+    .send(body as object);
 
 describe('POST /api/v1/messages', () => {
   it('answers with exactly the fields of api.md', async () => {

@@ -73,7 +73,9 @@ class FakeDouyin {
       if (url.pathname === '/oauth/client_token/') {
         if (this.tokenErrorCode) return res.end(JSON.stringify({ data: { error_code: this.tokenErrorCode, description: 'bad client' } }));
         this.tokensIssued += 1;
-        return res.end(JSON.stringify({ data: { access_token: `tok-${this.tokensIssued}`, expires_in: 7200, error_code: 0, description: '' }, message: 'success' }));
+        return res.end(
+          JSON.stringify({ data: { access_token: `tok-${this.tokensIssued}`, expires_in: 7200, error_code: 0, description: '' }, message: 'success' }),
+        );
       }
       if (url.pathname === '/im/send/msg/') {
         const errNo = this.sendErrors.shift() ?? 0;
@@ -97,7 +99,10 @@ function engineResult(text: string): EngineResult {
   return { reply: { text, intent: 'sms.not_received', confidence: 0.9, lang: 'zh-Hans', suggestions: [], sources: [] }, state: {} } as unknown as EngineResult;
 }
 
-const sign = (body: string) => createHash('sha1').update(CLIENT_SECRET + body).digest('hex');
+const sign = (body: string) =>
+  createHash('sha1')
+    .update(CLIENT_SECRET + body)
+    .digest('hex');
 
 function setup(handleImpl?: (m: Message) => Promise<EngineResult>) {
   fake.reset();
@@ -163,7 +168,7 @@ describe('verify_webhook', () => {
 
 describe('signature', () => {
   it.each([
-    ['missing', {} as Record<string, string>],
+    ['missing', {}],
     ['wrong', { 'X-Douyin-Signature': 'a'.repeat(40) }],
     ['of another secret', { 'X-Douyin-Signature': 'x' }],
   ])('%s signature -> 401, nothing processed', async (_label, headers) => {
@@ -288,8 +293,18 @@ describe('im_receive_msg', () => {
 
   it('ignores im_send_msg, the account talking to itself and other events', async () => {
     const { post, handle, settled } = tracked(setup());
-    const own = JSON.stringify({ event: 'im_receive_msg', from_user_id: ACCOUNT, to_user_id: ACCOUNT, content: { conversation_short_id: 'c', server_message_id: 's', message_type: 'text', text: 'hi' } });
-    const sent = JSON.stringify({ event: 'im_send_msg', from_user_id: ACCOUNT, to_user_id: USER, content: { server_message_id: 's2', message_type: 'text', text: 'hi' } });
+    const own = JSON.stringify({
+      event: 'im_receive_msg',
+      from_user_id: ACCOUNT,
+      to_user_id: ACCOUNT,
+      content: { conversation_short_id: 'c', server_message_id: 's', message_type: 'text', text: 'hi' },
+    });
+    const sent = JSON.stringify({
+      event: 'im_send_msg',
+      from_user_id: ACCOUNT,
+      to_user_id: USER,
+      content: { server_message_id: 's2', message_type: 'text', text: 'hi' },
+    });
     const other = JSON.stringify({ event: 'im_enter_direct_msg', from_user_id: USER, to_user_id: ACCOUNT, content: {} });
     for (const body of [own, sent, other]) {
       const res = await post(body);

@@ -6,7 +6,6 @@ import { WechatApiClient } from '../../src/channels/wechat/wechat-api-client';
 import { wechatSignature } from '../../src/channels/signatures';
 import { WxBizMsgCrypt } from '../../src/channels/wechat/wx-biz-msg-crypt';
 import { parseWechatXml } from '../../src/channels/wechat/xml';
-import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
 import { newEngine, testConfig } from '../helpers';
 
 // The official sample's token, key and appid (shared/spec/wechat-vectors.md).
@@ -59,7 +58,10 @@ function appWith(env: Record<string, string> = {}, handleDelayMs = 0) {
   }
   const config = testConfig({ WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_ENCODING_AES_KEY: AES_KEY, ...env });
   // The customer-service API only when the deployment has the app secret, as in production.
-  return { app: createApp({ config, engine: () => engine, store, wechatApi: env.WECHAT_APP_SECRET ? api : undefined }), store: store as MemoryConversationStore };
+  return {
+    app: createApp({ config, engine: () => engine, store, wechatApi: env.WECHAT_APP_SECRET ? api : undefined }),
+    store,
+  };
 }
 
 const now = () => String(Math.floor(Date.now() / 1000));
@@ -73,14 +75,18 @@ const post = (app: ReturnType<typeof appWith>['app'], xml: string, q: Record<str
 describe('WeChat Official Account: URL verification', () => {
   it('answers echostr when the signature is right', async () => {
     const { app } = appWith();
-    const res = await request(app).get('/wechat').query({ ...query(), echostr: 'hello123' });
+    const res = await request(app)
+      .get('/wechat')
+      .query({ ...query(), echostr: 'hello123' });
     expect(res.status).toBe(200);
     expect(res.text).toBe('hello123');
   });
 
   it('refuses a wrong signature', async () => {
     const { app } = appWith();
-    const res = await request(app).get('/wechat').query({ ...query(), signature: 'x'.repeat(40), echostr: 'hello123' });
+    const res = await request(app)
+      .get('/wechat')
+      .query({ ...query(), signature: 'x'.repeat(40), echostr: 'hello123' });
     expect(res.status).toBe(401);
     expect(res.text).not.toContain('hello123');
   });
@@ -116,21 +122,33 @@ describe('WeChat Official Account: plaintext mode', () => {
 
   it('welcomes a new follower and asks for text on an image', async () => {
     const { app } = appWith();
-    const sub = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oNew</FromUserName><CreateTime>${now()}</CreateTime><MsgType>event</MsgType><Event>subscribe</Event></xml>`);
+    const sub = await post(
+      app,
+      `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oNew</FromUserName><CreateTime>${now()}</CreateTime><MsgType>event</MsgType><Event>subscribe</Event></xml>`,
+    );
     expect(parseWechatXml(sub.text).Content).toMatch(/收不到短信.*\n\nHi!/s);
-    const img = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oNew</FromUserName><CreateTime>${now()}</CreateTime><MsgType>image</MsgType><PicUrl>http://x/y.jpg</PicUrl><MsgId>${++msgSeq}</MsgId></xml>`);
+    const img = await post(
+      app,
+      `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oNew</FromUserName><CreateTime>${now()}</CreateTime><MsgType>image</MsgType><PicUrl>http://x/y.jpg</PicUrl><MsgId>${++msgSeq}</MsgId></xml>`,
+    );
     expect(parseWechatXml(img.text).Content).toMatch(/请直接输入/);
   });
 
   it('handles voice with Recognition as text', async () => {
     const { app } = appWith();
-    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oV</FromUserName><CreateTime>${now()}</CreateTime><MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format><Recognition><![CDATA[验证码有效期多久]]></Recognition><MsgId>${++msgSeq}</MsgId></xml>`);
+    const res = await post(
+      app,
+      `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oV</FromUserName><CreateTime>${now()}</CreateTime><MsgType>voice</MsgType><MediaId>m</MediaId><Format>amr</Format><Recognition><![CDATA[验证码有效期多久]]></Recognition><MsgId>${++msgSeq}</MsgId></xml>`,
+    );
     expect(parseWechatXml(res.text).Content).toMatch(/24/);
   });
 
   it('answers "success" to an unsubscribe', async () => {
     const { app } = appWith();
-    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oBye</FromUserName><CreateTime>${now()}</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>`);
+    const res = await post(
+      app,
+      `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oBye</FromUserName><CreateTime>${now()}</CreateTime><MsgType>event</MsgType><Event>unsubscribe</Event></xml>`,
+    );
     expect(res.text).toBe('success');
   });
 
@@ -187,7 +205,8 @@ describe('WeChat Official Account: plaintext mode', () => {
 describe('WeChat Official Account: secure (AES) mode', () => {
   it('decrypts the official sample and answers with an encrypted, signed reply', async () => {
     const { app } = appWith({ WEBHOOK_MAX_SKEW_S: '0' });
-    const encrypt = 'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
+    const encrypt =
+      'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
     const q = { ...query('1409735669', '1320562132'), encrypt_type: 'aes', msg_signature: '5d197aaffba7e9b25a30732f161a50dee96bd5fa' };
     const res = await post(app, `<xml><ToUserName><![CDATA[gh_10f6c3c3ac5a]]></ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, q);
     expect(res.status).toBe(200);
@@ -202,7 +221,11 @@ describe('WeChat Official Account: secure (AES) mode', () => {
     const inner = textXml('核验短信发给谁', 'oSecure');
     const encrypt = crypt.encrypt(inner);
     const q = query();
-    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: crypt.signature(q.timestamp, q.nonce, encrypt) });
+    const res = await post(app, `<xml><ToUserName>gh_bot</ToUserName><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`, {
+      ...q,
+      encrypt_type: 'aes',
+      msg_signature: crypt.signature(q.timestamp, q.nonce, encrypt),
+    });
     const reply = parseWechatXml(crypt.decrypt(parseWechatXml(res.text).Encrypt));
     expect(reply.Content).toMatch(/哪个平台/);
   });
@@ -214,7 +237,11 @@ describe('WeChat Official Account: secure (AES) mode', () => {
     const bad = await post(app, `<xml><Encrypt>${encrypt}</Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: '0'.repeat(40) });
     expect(bad.status).toBe(401);
     const other = new WxBizMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, receiveId: 'wxOTHER' }).encrypt(textXml('hi'));
-    const foreign = await post(app, `<xml><Encrypt>${other}</Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: crypt.signature(q.timestamp, q.nonce, other) });
+    const foreign = await post(app, `<xml><Encrypt>${other}</Encrypt></xml>`, {
+      ...q,
+      encrypt_type: 'aes',
+      msg_signature: crypt.signature(q.timestamp, q.nonce, other),
+    });
     expect(foreign.status).toBe(400);
   });
 });

@@ -129,10 +129,7 @@ describe('createWechatyBot', () => {
 
   it('survives a handler that throws, logging the contact but not the text', async () => {
     const write = jest.spyOn(rootLogger, 'write').mockImplementation(() => true);
-    const handle = jest
-      .fn<ReturnType<HandleMessage>, Parameters<HandleMessage>>()
-      .mockRejectedValueOnce(new Error('engine down'))
-      .mockImplementation(echo);
+    const handle = jest.fn<ReturnType<HandleMessage>, Parameters<HandleMessage>>().mockRejectedValueOnce(new Error('engine down')).mockImplementation(echo);
     const { me, alice, sent } = await startBot({ handle, minIntervalMs: 0 });
     alice.say('secret 13800000000').to(me);
     alice.say('again').to(me);

@@ -16,7 +16,7 @@ describe('DialogueEngine answers', () => {
     expect(reply.sources).toEqual(expect.arrayContaining(['000 §7', '002 §6.2']));
   });
 
-  it('shows only the user\'s platform once known', async () => {
+  it("shows only the user's platform once known", async () => {
     const { engine } = newEngine();
     const { reply } = await say(engine, 'b', 'how long after the preliminary review does the miit sms arrive', 'douyin');
     expect(reply.lang).toBe('en');

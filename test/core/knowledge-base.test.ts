@@ -81,7 +81,7 @@ describe('loadKnowledgeBase', () => {
   it('picks up a new variant with no code change', () => {
     const dir = copy();
     const file = path.join(dir, 'chat.thanks.yaml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/utterances:\n  zh:\n/, 'utterances:\n  zh:\n    - 多谢老铁帮大忙了\n'));
+    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(/utterances:\n\s{2}zh:\n/, 'utterances:\n  zh:\n    - 多谢老铁帮大忙了\n'));
     expect(loadKnowledgeBase(dir).intents.get('chat.thanks')!.utterances.zh).toContain('多谢老铁帮大忙了');
   });
 });

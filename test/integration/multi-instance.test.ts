@@ -19,7 +19,10 @@ function startInstance(port: number): ChildProcess {
 async function ready(port: number, ms = 20_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) return;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -36,7 +39,8 @@ async function say(port: number, userId: string, text: string, iso: string): Pro
   return res.json();
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((r) => (child.exitCode !== null ? r(child.exitCode) : child.once('exit', (code) => r(code))));
 
 describeWithRedis('several instances on one Redis', () => {
   const children: ChildProcess[] = [];
@@ -44,7 +48,7 @@ describeWithRedis('several instances on one Redis', () => {
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
   });
 
-  it('keeps one user\'s state across instances, a crash and a restart; SIGTERM exits 0', async () => {
+  it("keeps one user's state across instances, a crash and a restart; SIGTERM exits 0", async () => {
     const [pa, pb] = [await freePort(), await freePort()];
     let a = startInstance(pa);
     const b = startInstance(pb);

@@ -30,7 +30,14 @@ async function until(check: () => Promise<boolean>, ms: number): Promise<boolean
     const backends = createBackends(config);
     const metrics = new Metrics();
     const engine = new DialogueEngine(sharedNlu(), backends.store, metrics);
-    const app = createApp({ config, engine: () => engine, store: backends.store, idempotency: backends.idempotency, rateLimiter: backends.rateLimiter, metrics });
+    const app = createApp({
+      config,
+      engine: () => engine,
+      store: backends.store,
+      idempotency: backends.idempotency,
+      rateLimiter: backends.rateLimiter,
+      metrics,
+    });
     const unhandled: unknown[] = [];
     const onUnhandled = (r: unknown) => unhandled.push(r);
     process.on('unhandledRejection', onUnhandled);

@@ -11,7 +11,13 @@ describeWithRedis('dedup and rate limits shared through Redis', () => {
   const instances = [0, 1].map(() => {
     const backends = createBackends(config());
     const engine = new DialogueEngine(sharedNlu(), backends.store);
-    const app = createApp({ config: config(), engine: () => engine, store: backends.store, idempotency: backends.idempotency, rateLimiter: backends.rateLimiter });
+    const app = createApp({
+      config: config(),
+      engine: () => engine,
+      store: backends.store,
+      idempotency: backends.idempotency,
+      rateLimiter: backends.rateLimiter,
+    });
     return { app, backends };
   });
   afterAll(async () => {
@@ -28,15 +34,19 @@ describeWithRedis('dedup and rate limits shared through Redis', () => {
     expect((await instances[0].backends.store.get(`wechat:${user}`))?.attemptsUsed).toBe(1);
   });
 
-  it('counts one user\'s messages on every instance against one budget', async () => {
+  it("counts one user's messages on every instance against one budget", async () => {
     const user = `rate-${Date.now()}`;
     const statuses: number[] = [];
     for (let n = 0; n < 4; n++) {
-      const res = await request(instances[n % 2].app).post('/api/v1/messages').send({ userId: user, text: 'hi' });
+      const res = await request(instances[n % 2].app)
+        .post('/api/v1/messages')
+        .send({ userId: user, text: 'hi' });
       statuses.push(res.status);
     }
     expect(statuses).toEqual([200, 200, 200, 429]);
-    const other = await request(instances[0].app).post('/api/v1/messages').send({ userId: `${user}-other`, text: 'hi' });
+    const other = await request(instances[0].app)
+      .post('/api/v1/messages')
+      .send({ userId: `${user}-other`, text: 'hi' });
     expect(other.status).toBe(200);
   });
 });

@@ -160,7 +160,12 @@ const messageLike = fc
     {
       userId: fc.oneof(fc.string({ minLength: 1, maxLength: 140 }), anyValue),
       text: fc.oneof(fc.constantFrom('收不到核验短信怎么办', 'how many tries do I have', '138 1234 5678 后六位 12345X'), anyString, hugeText, anyValue),
-      timestamp: fc.oneof(numbers, fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())), anyString, anyValue),
+      timestamp: fc.oneof(
+        numbers,
+        fc.date({ noInvalidDate: false }).map((d) => (Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString())),
+        anyString,
+        anyValue,
+      ),
       platform: fc.oneof(fc.constantFrom('wechat', 'douyin', 'alipay', 'baidu', 'qq', 'toutiao', 'WECHAT', ''), anyValue),
       channel: fc.oneof(fc.string({ maxLength: 80 }), anyValue),
       extra: anyValue,
@@ -175,8 +180,16 @@ const validMessage = fc
   .record(
     {
       userId: fc.oneof(fc.constantFrom('u-1', 'u-2', 'wechat:o1'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 128 })),
-      text: fc.oneof(fc.constantFrom('收不到核验短信怎么办', '驗證簡訊收唔到點算好', 'how many tries do I have', '我的手机 13812345678 后六位 12345X'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2000 }), anyString),
-      timestamp: fc.oneof(fc.integer({ min: 0, max: 8.64e12 }), fc.date({ min: new Date(0), noInvalidDate: true }).map((d) => d.toISOString()), numbers),
+      text: fc.oneof(
+        fc.constantFrom('收不到核验短信怎么办', '驗證簡訊收唔到點算好', 'how many tries do I have', '我的手机 13812345678 后六位 12345X'),
+        fc.string({ unit: 'grapheme', minLength: 1, maxLength: 2000 }),
+        anyString,
+      ),
+      timestamp: fc.oneof(
+        fc.integer({ min: 0, max: 8.64e12 }),
+        fc.date({ min: new Date(0), noInvalidDate: true }).map((d) => d.toISOString()),
+        numbers,
+      ),
       platform: fc.constantFrom('wechat', 'douyin', 'tencent_cloud', 'alipay'),
       channel: fc.string({ maxLength: 64 }),
     },
@@ -201,7 +214,18 @@ const jsonApiBody = fc.oneof(
     weight: 1,
   },
   {
-    arbitrary: fc.constantFrom('', '{', '{"userId":', 'null', '[]', '""', '\ufeff{}', '{"userId":"u","text":"hi"}{}', '{"userId":"u","text":"hi","__proto__":{"text":42},"constructor":{"prototype":{"x":1}}}', '{"userId":"u","userId":"v","text":"hi","text":""}'),
+    arbitrary: fc.constantFrom(
+      '',
+      '{',
+      '{"userId":',
+      'null',
+      '[]',
+      '""',
+      '\ufeff{}',
+      '{"userId":"u","text":"hi"}{}',
+      '{"userId":"u","text":"hi","__proto__":{"text":42},"constructor":{"prototype":{"x":1}}}',
+      '{"userId":"u","userId":"v","text":"hi","text":""}',
+    ),
     weight: 1,
   },
 );
@@ -240,10 +264,7 @@ const tagName = fc.oneof(
   fc.constantFrom('xml', 'ToUserName', 'FromUserName', 'CreateTime', 'MsgType', 'Content', 'MsgId', 'Event', 'Recognition', 'Encrypt', 'AgentID'),
   fc.string({ unit: fc.constantFrom(...'abcXYZ_:-.1'.split('')), minLength: 1, maxLength: 8 }),
 );
-const xmlText = fc.oneof(
-  anyString,
-  fc.constantFrom('&amp;', '&lt;', '&#x1F600;', '&#0;', '&#xD800;', '&unknown;', '&', '<', '>', ']]>', '&#9999999999;'),
-);
+const xmlText = fc.oneof(anyString, fc.constantFrom('&amp;', '&lt;', '&#x1F600;', '&#0;', '&#xD800;', '&unknown;', '&', '<', '>', ']]>', '&#9999999999;'));
 const { xmlNode } = fc.letrec<{ xmlNode: string }>((tie) => ({
   xmlNode: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
@@ -300,10 +321,11 @@ const wechatMessage = fc
     { requiredKeys: [] },
   )
   .chain((fields) =>
-    fc.boolean().map((useCdata) =>
-      `<xml>${Object.entries(fields)
-        .map(([k, v]) => `<${k}>${useCdata ? cdata(v) : v}</${k}>`)
-        .join('')}</xml>`,
+    fc.boolean().map(
+      (useCdata) =>
+        `<xml>${Object.entries(fields)
+          .map(([k, v]) => `<${k}>${useCdata ? cdata(v) : v}</${k}>`)
+          .join('')}</xml>`,
     ),
   );
 
@@ -322,8 +344,6 @@ function expectJsonError(res: RawResponse): void {
 }
 
 const INTENTS = new Set<string>([...ALL_INTENTS, FALLBACK]);
-
-
 
 // ---- JSON API ---------------------------------------------------------------------------------
 
@@ -388,11 +408,17 @@ describe('POST /wechat with arbitrary bodies', () => {
 
   it('never answers 5xx to signed requests with XML-ish or arbitrary bodies', async () => {
     await fc.assert(
-      fc.asyncProperty(xmlish, timestamp, urlSafeString, fc.constantFrom('text/xml', 'application/xml', 'text/plain', 'application/json'), async (body, ts, nonce, type) => {
-        const res = await post('/wechat', body, { 'Content-Type': type }, signedQuery(ts, nonce));
-        expectNo5xx(res, 'wechat');
-        expect([200, 400, 413]).toContain(res.status);
-      }),
+      fc.asyncProperty(
+        xmlish,
+        timestamp,
+        urlSafeString,
+        fc.constantFrom('text/xml', 'application/xml', 'text/plain', 'application/json'),
+        async (body, ts, nonce, type) => {
+          const res = await post('/wechat', body, { 'Content-Type': type }, signedQuery(ts, nonce));
+          expectNo5xx(res, 'wechat');
+          expect([200, 400, 413]).toContain(res.status);
+        },
+      ),
       { numRuns: 200 },
     );
   });
@@ -417,7 +443,12 @@ describe('POST /wechat with arbitrary bodies', () => {
     await fc.assert(
       fc.asyncProperty(encrypt, fc.integer({ min: 0, max: 2 ** 32 }).map(String), urlSafeString, async (enc, ts, nonce) => {
         const query = { ...signedQuery(ts, nonce), encrypt_type: 'aes', msg_signature: wechatCrypt.signature(ts, nonce, enc) };
-        const res = await post('/wechat', `<xml><ToUserName>${cdata('gh_1')}</ToUserName><Encrypt>${cdata(enc)}</Encrypt></xml>`, { 'Content-Type': 'text/xml' }, query);
+        const res = await post(
+          '/wechat',
+          `<xml><ToUserName>${cdata('gh_1')}</ToUserName><Encrypt>${cdata(enc)}</Encrypt></xml>`,
+          { 'Content-Type': 'text/xml' },
+          query,
+        );
         expectNo5xx(res, 'wechat aes');
         expect([200, 400, 401, 413]).toContain(res.status);
       }),
@@ -483,7 +514,12 @@ describe('POST /wecom with arbitrary bodies', () => {
     await fc.assert(
       fc.asyncProperty(encrypt, fc.integer({ min: 0, max: 2 ** 32 }).map(String), urlSafeString, async (enc, ts, nonce) => {
         const query = { msg_signature: wecomCrypt.signature(ts, nonce, enc), timestamp: ts, nonce };
-        const res = await post('/wecom', `<xml><ToUserName>${cdata(WECOM_CORP_ID)}</ToUserName><Encrypt>${cdata(enc)}</Encrypt><AgentID>218</AgentID></xml>`, { 'Content-Type': 'text/xml' }, query);
+        const res = await post(
+          '/wecom',
+          `<xml><ToUserName>${cdata(WECOM_CORP_ID)}</ToUserName><Encrypt>${cdata(enc)}</Encrypt><AgentID>218</AgentID></xml>`,
+          { 'Content-Type': 'text/xml' },
+          query,
+        );
         expectNo5xx(res, 'wecom signed');
         expect([200, 400, 401, 413]).toContain(res.status);
       }),
@@ -499,12 +535,20 @@ describe('POST /douyin with arbitrary bodies', () => {
 
   it('never answers 5xx to unsigned requests (401)', async () => {
     await fc.assert(
-      fc.asyncProperty(jsonApiBody, contentType, fc.option(urlSafeString.filter((s) => /^[\x20-\x7e]*$/.test(s)), { nil: undefined }), async (body, type, signature) => {
-        const res = await post('/douyin', body, { 'Content-Type': type, 'X-Douyin-Signature': signature });
-        expectNo5xx(res, 'douyin unsigned');
-        expect([401, 413]).toContain(res.status);
-        expectJsonError(res);
-      }),
+      fc.asyncProperty(
+        jsonApiBody,
+        contentType,
+        fc.option(
+          urlSafeString.filter((s) => /^[\x20-\x7e]*$/.test(s)),
+          { nil: undefined },
+        ),
+        async (body, type, signature) => {
+          const res = await post('/douyin', body, { 'Content-Type': type, 'X-Douyin-Signature': signature });
+          expectNo5xx(res, 'douyin unsigned');
+          expect([401, 413]).toContain(res.status);
+          expectJsonError(res);
+        },
+      ),
       RUNS,
     );
   });
@@ -527,7 +571,11 @@ describe('POST /douyin with arbitrary bodies', () => {
         client_key: fc.oneof(fc.constant(DOUYIN_KEY), anyValue),
         from_user_id: fc.oneof(fc.constantFrom('user-a', 'user-b'), fc.string({ minLength: 1, maxLength: 10 }), numbers, anyValue),
         to_user_id: fc.oneof(fc.constant('account'), fc.string({ minLength: 1, maxLength: 10 }), anyValue),
-        content: fc.oneof(content, content.map((c) => JSON.stringify(c)), anyValue),
+        content: fc.oneof(
+          content,
+          content.map((c) => JSON.stringify(c)),
+          anyValue,
+        ),
       },
       { requiredKeys: [] },
     )
@@ -537,7 +585,10 @@ describe('POST /douyin with arbitrary bodies', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.oneof({ arbitrary: douyinEvent, weight: 3 }, { arbitrary: jsonApiBody, weight: 1 }),
-        fc.option(fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }).filter((s) => /^[\x20-\x7e]+$/.test(s)), { nil: undefined }),
+        fc.option(
+          fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }).filter((s) => /^[\x20-\x7e]+$/.test(s)),
+          { nil: undefined },
+        ),
         async (body, msgId) => {
           const raw = Buffer.from(body, 'utf8');
           const res = await post('/douyin', raw, { 'Content-Type': 'application/json', 'X-Douyin-Signature': sign(raw), 'Msg-Id': msgId });
@@ -555,7 +606,10 @@ describe('POST /douyin with arbitrary bodies', () => {
     let n = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.oneof(fc.constantFrom('收不到核验短信怎么办', 'hi', '驗證簡訊'), fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => s.trim() !== '')),
+        fc.oneof(
+          fc.constantFrom('收不到核验短信怎么办', 'hi', '驗證簡訊'),
+          fc.string({ unit: 'grapheme', minLength: 1, maxLength: 50 }).filter((s) => s.trim() !== ''),
+        ),
         fc.oneof(fc.constant(undefined), numbers, numbers.map(String), fc.constantFrom('', 'soon', '1e400')),
         async (text, createTime) => {
           const id = `prop-${++n}`;
@@ -587,7 +641,8 @@ describe('POST /douyin with arbitrary bodies', () => {
 // ("<A/", an unclosed PI or comment after the root, nesting over 100 tags). They were 500s; now
 // parseWechatXml turns them into a 400 (and /wecom refuses before any signature work).
 describe('XML the validator accepts but the parser rejects', () => {
-  const nested = (n: number) => `<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><MsgType>text</MsgType><Content>${'<a>'.repeat(n)}${'</a>'.repeat(n)}</Content></xml>`;
+  const nested = (n: number) =>
+    `<xml><ToUserName>a</ToUserName><FromUserName>b</FromUserName><MsgType>text</MsgType><Content>${'<a>'.repeat(n)}${'</a>'.repeat(n)}</Content></xml>`;
   const cases = ['<A/', '</AA/', '<a/><?', '<a/><!--', '<a/><![CDATA[', "<xml><a><?pi '?></a></xml>", nested(101)];
 
   const table = cases.map((c) => [c.length > 40 ? `${c.slice(0, 40)}…` : c, c]);

@@ -62,11 +62,17 @@ const mobile: fc.Arbitrary<Pii> = fc
 // IDs whole, or grouped at the region / birth-date / sequence boundaries: 6-8-4, 6-4-4-4 (18) and
 // 6-6-3 (15), with the same separators.
 const groupSeparator = fc.oneof({ arbitrary: fc.constant(''), weight: 3 }, { arbitrary: fc.constantFrom(...SEPARATORS), weight: 1 });
-const grouped = (value: string, cuts: number[], seps: string[]) =>
-  [...value].map((c, i) => (cuts.includes(i) ? seps[cuts.indexOf(i)] : '') + c).join('');
+const grouped = (value: string, cuts: number[], seps: string[]) => [...value].map((c, i) => (cuts.includes(i) ? seps[cuts.indexOf(i)] : '') + c).join('');
 
 const id18: fc.Arbitrary<Pii> = fc
-  .tuple(fc.constantFrom(...'123456789'), digits(16), fc.constantFrom(...'0123456789Xx'), fc.array(groupSeparator, { minLength: 3, maxLength: 3 }), fc.constantFrom([6, 14], [6, 10, 14]), widthStyle)
+  .tuple(
+    fc.constantFrom(...'123456789'),
+    digits(16),
+    fc.constantFrom(...'0123456789Xx'),
+    fc.array(groupSeparator, { minLength: 3, maxLength: 3 }),
+    fc.constantFrom<number[]>([6, 14], [6, 10, 14]),
+    widthStyle,
+  )
   .map(([first, mid, last, seps, cuts, width]) => {
     const value = `${first}${mid}${last}`;
     return { kind: 'id18' as const, raw: width(grouped(value, cuts, seps)), value };
@@ -79,7 +85,23 @@ const id15: fc.Arbitrary<Pii> = fc
 // "后六位 12345X", "last 6 digits: 123456": five digits and a digit or X.
 const tail: fc.Arbitrary<Pii> = fc
   .tuple(
-    fc.constantFrom('后六位', '后6位', '后六位是', '后6位：', '后六位数字是', '最后六位', '最后6位为', '末6位', '末六位号码是', '身份证后六位: ', 'last 6 digits ', 'last 6 digits: ', 'last six digits are ', 'Last 6 digits is ', 'LAST 6: '),
+    fc.constantFrom(
+      '后六位',
+      '后6位',
+      '后六位是',
+      '后6位：',
+      '后六位数字是',
+      '最后六位',
+      '最后6位为',
+      '末6位',
+      '末六位号码是',
+      '身份证后六位: ',
+      'last 6 digits ',
+      'last 6 digits: ',
+      'last six digits are ',
+      'Last 6 digits is ',
+      'LAST 6: ',
+    ),
     fc.constantFrom('', ' '),
     digits(5),
     fc.constantFrom(...'0123456789Xx'),
@@ -87,9 +109,7 @@ const tail: fc.Arbitrary<Pii> = fc
   )
   .map(([lead, space, five, last, width]) => ({ kind: 'tail' as const, raw: `${lead}${space}${width(five + last)}`, value: five + last }));
 
-const code: fc.Arbitrary<Pii> = fc
-  .tuple(digits(6), widthStyle)
-  .map(([value, width]) => ({ kind: 'code' as const, raw: width(value), value }));
+const code: fc.Arbitrary<Pii> = fc.tuple(digits(6), widthStyle).map(([value, width]) => ({ kind: 'code' as const, raw: width(value), value }));
 
 const pii = fc.oneof(mobile, id18, id15, tail, code);
 
@@ -101,8 +121,17 @@ const word = fc.oneof(
   fc.constantFrom('my phone is', 'the code', 'ID number', 'please check', 'thanks', 'hello', 'verification failed', 'SMS'),
   fc.string({ unit: fc.constantFrom(...'我你他的是号码手机短信核验验证abcdefghijkmnopqrsuvwyzABC'), minLength: 1, maxLength: 8 }),
 );
-const boundary = fc.string({ unit: fc.constantFrom(' ', '，', '。', '：', ':', '、', '（', '）', '!', '?', '\n', '"', '…', '😀', '；'), minLength: 1, maxLength: 3 });
-const filler = fc.array(fc.tuple(word, boundary).map(([w, b]) => w + b), { maxLength: 3 }).map((parts) => parts.join(''));
+const boundary = fc.string({
+  unit: fc.constantFrom(' ', '，', '。', '：', ':', '、', '（', '）', '!', '?', '\n', '"', '…', '😀', '；'),
+  minLength: 1,
+  maxLength: 3,
+});
+const filler = fc
+  .array(
+    fc.tuple(word, boundary).map(([w, b]) => w + b),
+    { maxLength: 3 },
+  )
+  .map((parts) => parts.join(''));
 
 interface Embedded {
   text: string;
@@ -166,7 +195,12 @@ describe('mask on personal data embedded in text', () => {
       fc.property(embedded, ({ text, items }) => {
         const found = findPersonalData(text);
         const count = (...kinds: Kind[]) => items.filter((i) => kinds.includes(i.kind)).length;
-        expect([...found.mobiles].sort()).toEqual(items.filter((i) => i.kind === 'mobile').map((i) => maskedMobile(i.value)).sort());
+        expect([...found.mobiles].sort()).toEqual(
+          items
+            .filter((i) => i.kind === 'mobile')
+            .map((i) => maskedMobile(i.value))
+            .sort(),
+        );
         expect(found.idNumbers).toBe(count('id18', 'id15', 'tail'));
         expect(found.codes).toBe(count('code'));
       }),
@@ -176,9 +210,15 @@ describe('mask on personal data embedded in text', () => {
 
   it('finds nothing left in its own output', () => {
     fc.assert(
-      fc.property(fc.oneof(embedded.map((e) => e.text), digitSoup), (text) => {
-        expect(findPersonalData(mask(text))).toEqual({ mobiles: [], idNumbers: 0, codes: 0 });
-      }),
+      fc.property(
+        fc.oneof(
+          embedded.map((e) => e.text),
+          digitSoup,
+        ),
+        (text) => {
+          expect(findPersonalData(mask(text))).toEqual({ mobiles: [], idNumbers: 0, codes: 0 });
+        },
+      ),
       RUNS,
     );
   });
@@ -187,21 +227,34 @@ describe('mask on personal data embedded in text', () => {
 describe('mask on any text', () => {
   it('is idempotent', () => {
     fc.assert(
-      fc.property(fc.oneof(embedded.map((e) => e.text), digitSoup, fc.string({ unit: 'binary', maxLength: 80 })), (text) => {
-        const once = mask(text);
-        expect(mask(once)).toBe(once);
-      }),
+      fc.property(
+        fc.oneof(
+          embedded.map((e) => e.text),
+          digitSoup,
+          fc.string({ unit: 'binary', maxLength: 80 }),
+        ),
+        (text) => {
+          const once = mask(text);
+          expect(mask(once)).toBe(once);
+        },
+      ),
       RUNS,
     );
   });
 
   it('changes text only where findPersonalData finds something (besides full-width digits)', () => {
     fc.assert(
-      fc.property(fc.oneof(embedded.map((e) => e.text), digitSoup), (text) => {
-        const found = findPersonalData(text);
-        const any = found.mobiles.length + found.idNumbers + found.codes > 0;
-        expect(mask(text) !== halfWidth(text)).toBe(any);
-      }),
+      fc.property(
+        fc.oneof(
+          embedded.map((e) => e.text),
+          digitSoup,
+        ),
+        (text) => {
+          const found = findPersonalData(text);
+          const any = found.mobiles.length + found.idNumbers + found.codes > 0;
+          expect(mask(text) !== halfWidth(text)).toBe(any);
+        },
+      ),
       RUNS,
     );
   });
@@ -235,7 +288,8 @@ describe('mask on any text', () => {
 class Capture extends Transport {
   lines: string[] = [];
   override log(info: Record<string | symbol, unknown>, next: () => void): void {
-    this.lines.push(String(info[Symbol.for('message')] ?? JSON.stringify(info)));
+    const line = info[Symbol.for('message')];
+    this.lines.push(typeof line === 'string' ? line : JSON.stringify(info));
     next();
   }
 }

@@ -23,9 +23,45 @@ const combining = char(0x0300, 0x036f);
 const fullWidth = char(0xff01, 0xff5e);
 // Pieces the pipeline treats specially: Cantonese words, Traditional text, domain words, patterns.
 const domain = fc.constantFrom(
-  '收唔到', '點算好', '點樣', '唔', '係', '冇', '咗', '佢哋', '驗證簡訊', '核验短信', '验证码', '工信部', '短信核验',
-  '收不到', '手机号', 'ICP', 'sms', "it's", "don't", 'Σ', 'İ', 'ß', 'ﬁ', '㍿', '①', 'Ⅻ', '…', '：', '9:30', '20:00',
-  '138 1234 5678', '110101199003077777', '后六位', 'last 6 digits', ' ', '\t', '\n', '\u3000', '\u00a0',
+  '收唔到',
+  '點算好',
+  '點樣',
+  '唔',
+  '係',
+  '冇',
+  '咗',
+  '佢哋',
+  '驗證簡訊',
+  '核验短信',
+  '验证码',
+  '工信部',
+  '短信核验',
+  '收不到',
+  '手机号',
+  'ICP',
+  'sms',
+  "it's",
+  "don't",
+  'Σ',
+  'İ',
+  'ß',
+  'ﬁ',
+  '㍿',
+  '①',
+  'Ⅻ',
+  '…',
+  '：',
+  '9:30',
+  '20:00',
+  '138 1234 5678',
+  '110101199003077777',
+  '后六位',
+  'last 6 digits',
+  ' ',
+  '\t',
+  '\n',
+  '\u3000',
+  '\u00a0',
 );
 const binaryChar = fc.string({ unit: 'binary', minLength: 1, maxLength: 1 });
 // Full Unicode including lone surrogates and controls, weighted towards the interesting parts.
@@ -46,10 +82,7 @@ const anyText = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 200 }),
   fc.string({ unit: anyUnit, maxLength: 200 }),
 );
-const longText = fc.oneof(
-  fc.string({ unit: anyUnit, minLength: 500, maxLength: 2000 }),
-  fc.string({ unit: 'grapheme', minLength: 1000, maxLength: 2000 }),
-);
+const longText = fc.oneof(fc.string({ unit: anyUnit, minLength: 500, maxLength: 2000 }), fc.string({ unit: 'grapheme', minLength: 1000, maxLength: 2000 }));
 
 // Cantonese words whose characters differ between scripts, every Traditional / Simplified mix of
 // them, and text built from them (the normalizer maps them before and after script conversion).

@@ -9,7 +9,11 @@ import type { ConversationStore } from '../../state/conversation-store';
 import type { RateLimitResult } from '../../state/rate-limiter';
 
 // Printable: no control characters (C0, DEL, C1); 1-128 of them.
-const userId = z.string().min(1).max(128).regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
+const userId = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
 
 const timestamp = z.union([
   z.number().finite().nonnegative().max(8.64e12), // beyond this a Date is invalid
@@ -47,51 +51,56 @@ export function jsonWebhookRouter(
   // Raw bytes first: the signature (when a secret is set) is over the body exactly as sent.
   const raw = express.raw({ type: () => true, limit: options.bodyLimit });
 
-  router.post('/messages', (req, res, next) => {
-    if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'Send the message as application/json.');
-    next();
-  }, raw, async (req, res) => {
-    const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    if (options.webhookSecret) {
-      const given = req.get('X-Signature')?.trim();
-      if (!safeEqual(given, `sha256=${hmacSha256Hex(options.webhookSecret, bytes)}`)) {
-        return sendError(res, 401, 'invalid_signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>.');
+  router.post(
+    '/messages',
+    (req, res, next) => {
+      if (!req.is('application/json')) return sendError(res, 415, 'unsupported_media_type', 'Send the message as application/json.');
+      next();
+    },
+    raw,
+    async (req, res) => {
+      const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+      if (options.webhookSecret) {
+        const given = req.get('X-Signature')?.trim();
+        if (!safeEqual(given, `sha256=${hmacSha256Hex(options.webhookSecret, bytes)}`)) {
+          return sendError(res, 401, 'invalid_signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>.');
+        }
       }
-    }
-    let payload: unknown;
-    try {
-      payload = JSON.parse(bytes.toString('utf8'));
-    } catch {
-      return sendError(res, 400, 'invalid_json', 'The body is not valid JSON.');
-    }
-    const parsed = messageBody.safeParse(payload);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
-      return sendError(res, 400, 'invalid_request', why);
-    }
-    const body = parsed.data;
-    const limit = await options.rateLimit?.(body.userId);
-    if (limit && !limit.allowed) {
-      res.setHeader('Retry-After', String(Math.ceil(limit.resetMs / 1000)));
-      return sendError(res, 429, 'rate_limited', 'Too many messages from this user; try again in a minute.');
-    }
-    const { reply, state } = await handle({
-      userId: body.userId,
-      text: body.text,
-      timestamp: toDate(body.timestamp),
-      platform: body.platform,
-      channel: body.channel ?? 'webhook',
-    });
-    res.json({
-      reply: reply.text,
-      intent: reply.intent,
-      confidence: Number(reply.confidence.toFixed(4)),
-      lang: reply.lang,
-      suggestions: reply.suggestions,
-      sources: reply.sources,
-      state: toApiState(state),
-    });
-  });
+      let payload: unknown;
+      try {
+        payload = JSON.parse(bytes.toString('utf8'));
+      } catch {
+        return sendError(res, 400, 'invalid_json', 'The body is not valid JSON.');
+      }
+      const parsed = messageBody.safeParse(payload);
+      if (!parsed.success) {
+        const why = parsed.error.issues.map((i) => (i.path.length ? `${i.path.join('.')}: ${i.message}` : i.message)).join('; ');
+        return sendError(res, 400, 'invalid_request', why);
+      }
+      const body = parsed.data;
+      const limit = await options.rateLimit?.(body.userId);
+      if (limit && !limit.allowed) {
+        res.setHeader('Retry-After', String(Math.ceil(limit.resetMs / 1000)));
+        return sendError(res, 429, 'rate_limited', 'Too many messages from this user; try again in a minute.');
+      }
+      const { reply, state } = await handle({
+        userId: body.userId,
+        text: body.text,
+        timestamp: toDate(body.timestamp),
+        platform: body.platform,
+        channel: body.channel ?? 'webhook',
+      });
+      res.json({
+        reply: reply.text,
+        intent: reply.intent,
+        confidence: Number(reply.confidence.toFixed(4)),
+        lang: reply.lang,
+        suggestions: reply.suggestions,
+        sources: reply.sources,
+        state: toApiState(state),
+      });
+    },
+  );
 
   router.get('/conversations/:userId', async (req, res) => {
     const state = await store.get(req.params.userId);

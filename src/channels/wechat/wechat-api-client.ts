@@ -21,9 +21,7 @@ export class WechatApiClient {
   private token?: { value: string; expiresAt: number };
   private pending?: Promise<string>;
 
-  constructor(
-    private readonly options: { appId: string; appSecret: string; baseUrl: string; fetch?: typeof fetch; now?: () => number },
-  ) {}
+  constructor(private readonly options: { appId: string; appSecret: string; baseUrl: string; fetch?: typeof fetch; now?: () => number }) {}
 
   private get fetch(): typeof fetch {
     return this.options.fetch ?? fetch;

@@ -48,7 +48,8 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
 
   router.get('/', (req, res) => {
     if (!signed(req)) return sendError(res, 401, 'bad_signature', 'Signature check failed.');
-    res.type('text/plain').send(String(req.query.echostr ?? ''));
+    const echo = req.query.echostr;
+    res.type('text/plain').send(typeof echo === 'string' ? echo : '');
   });
 
   router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), async (req: Request, res: Response) => {
@@ -61,7 +62,8 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       fields = parseWechatXml(typeof req.body === 'string' ? req.body : '');
       if (secure) {
         if (!crypt) return sendError(res, 400, 'not_configured', 'Secure mode needs WECHAT_ENCODING_AES_KEY and WECHAT_APPID.');
-        if (!crypt.verifySignature(msgSignature, timestamp, nonce, fields.Encrypt ?? '')) return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
+        if (!crypt.verifySignature(msgSignature, timestamp, nonce, fields.Encrypt ?? ''))
+          return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
         fields = parseWechatXml(crypt.decrypt(fields.Encrypt));
       }
     } catch (err) {
@@ -87,7 +89,9 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       if (delivery === 'api' && !claimedHere.has(key)) {
         claimedHere.add(key);
         forget(key);
-        turn.then((parts) => sendViaApi(fields.FromUserName, parts ?? [])).catch((err) => log.error('late reply failed', { key, error: (err as Error).message }));
+        turn
+          .then((parts) => sendViaApi(fields.FromUserName, parts ?? []))
+          .catch((err) => log.error('late reply failed', { key, error: (err as Error).message }));
       }
     } else if (delivery === 'passive' && first && first.length > 0) {
       passive = first[0];

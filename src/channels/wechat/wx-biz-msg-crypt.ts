@@ -4,17 +4,13 @@ import { safeEqual, wechatSignature } from '../signatures';
 // WXBizMsgCrypt: the signature and AES scheme shared by the WeChat Official Account "secure mode"
 // and WeCom (企业微信) callbacks, written with node:crypto only. See shared/spec/wechat-vectors.md.
 
-export type WxCryptoErrorCode =
-  | 'bad_key'
-  | 'bad_base64'
-  | 'bad_length'
-  | 'bad_padding'
-  | 'receive_id_mismatch'
-  | 'bad_signature'
-  | 'bad_random';
+export type WxCryptoErrorCode = 'bad_key' | 'bad_base64' | 'bad_length' | 'bad_padding' | 'receive_id_mismatch' | 'bad_signature' | 'bad_random';
 
 export class WxCryptoError extends Error {
-  constructor(readonly code: WxCryptoErrorCode, message: string = code) {
+  constructor(
+    readonly code: WxCryptoErrorCode,
+    message: string = code,
+  ) {
     super(message);
     this.name = 'WxCryptoError';
   }
@@ -43,9 +39,10 @@ export class WxBizMsgCrypt {
 
   constructor({ token, encodingAesKey, receiveId }: WxBizMsgCryptOptions) {
     // The platform shows a 43-character base64 string; with "=" appended it is exactly 32 bytes.
-    const key = typeof encodingAesKey === 'string' && encodingAesKey.length === 43 && BASE64.test(`${encodingAesKey}=`)
-      ? Buffer.from(`${encodingAesKey}=`, 'base64')
-      : undefined;
+    const key =
+      typeof encodingAesKey === 'string' && encodingAesKey.length === 43 && BASE64.test(`${encodingAesKey}=`)
+        ? Buffer.from(`${encodingAesKey}=`, 'base64')
+        : undefined;
     if (!key || key.length !== 32) throw new WxCryptoError('bad_key', 'EncodingAESKey must be 43 base64 characters (32 bytes)');
     this.token = token;
     this.receiveId = receiveId;
@@ -103,8 +100,10 @@ export class WxBizMsgCrypt {
   /** The passive reply body for secure mode / WeCom: encrypted XML plus its msg_signature. */
   encryptReply(replyXml: string, timestamp: string, nonce: string): string {
     const encrypt = this.encrypt(replyXml);
-    return `<xml><Encrypt>${cdata(encrypt)}</Encrypt><MsgSignature>${cdata(this.signature(timestamp, nonce, encrypt))}</MsgSignature>`
-      + `<TimeStamp>${escapeXml(timestamp)}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`;
+    return (
+      `<xml><Encrypt>${cdata(encrypt)}</Encrypt><MsgSignature>${cdata(this.signature(timestamp, nonce, encrypt))}</MsgSignature>` +
+      `<TimeStamp>${escapeXml(timestamp)}</TimeStamp><Nonce>${cdata(nonce)}</Nonce></xml>`
+    );
   }
 
   /** WeCom GET URL check: the answer is the decrypted echostr, and nothing else. */
