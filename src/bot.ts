@@ -1,7 +1,7 @@
 import Redis from 'ioredis';
 import type { Config } from './config';
 import { DialogueEngine } from './core/dialogue-engine';
-import { loadKnowledgeBase } from './core/knowledge-base';
+import { loadKnowledgeBase } from './knowledge/knowledge-base';
 import { moduleLogger } from './logger';
 import type { Metrics } from './metrics';
 import { Nlu } from './nlu/nlu';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { loadConfig, type Config } from '../src/config';
 import { DialogueEngine } from '../src/core/dialogue-engine';
-import { loadKnowledgeBase, type KnowledgeBase } from '../src/core/knowledge-base';
+import { loadKnowledgeBase, type KnowledgeBase } from '../src/knowledge/knowledge-base';
 import { Nlu } from '../src/nlu/nlu';
 import { MemoryConversationStore } from '../src/state/memory-conversation-store';
 

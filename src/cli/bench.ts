@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../config';
-import { loadKnowledgeBase } from '../core/knowledge-base';
+import { loadKnowledgeBase } from '../knowledge/knowledge-base';
 import { Nlu } from '../nlu/nlu';
 
 // npm run bench: classifier speed, HTTP throughput against bare express (load from this process,

@@ -1,5 +1,5 @@
 import { simplifiedToTraditional } from '../nlu/chinese-script';
-import type { IntentDef, KnowledgeBase } from './knowledge-base';
+import type { IntentDef, KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Lang, Platform, Suggestion } from './types';
 
 type Base = 'zh' | 'en';

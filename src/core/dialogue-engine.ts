@@ -9,7 +9,7 @@ import { newConversationState, type ConversationState } from '../state/conversat
 import type { ConversationStore } from '../state/conversation-store';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { FALLBACK } from './intent-ids';
-import type { KnowledgeBase } from './knowledge-base';
+import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import {
   applyFacts,
   applyStageEvents,

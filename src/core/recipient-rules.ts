@@ -1,5 +1,5 @@
 import type { FilingType } from '../state/conversation-state';
-import type { DecisionRule, DecisionTables } from './knowledge-base';
+import type { DecisionRule, DecisionTables } from '../knowledge/knowledge-base';
 import type { Platform } from './types';
 
 export interface RecipientFacts {

@@ -1,6 +1,6 @@
 import type { Entities, StageEvent } from '../nlu/entities';
 import { MAX_ATTEMPTS, SMS_VALIDITY_MS, type ConversationState, type Stage } from '../state/conversation-state';
-import type { KnowledgeBase } from './knowledge-base';
+import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { decideRecipient } from './recipient-rules';
 import { formatClock, formatDuration } from './time-format';
 

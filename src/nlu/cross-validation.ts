@@ -1,4 +1,4 @@
-import type { KnowledgeBase } from '../core/knowledge-base';
+import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { IntentClassifier, type ClassifierOptions } from './intent-classifier';
 import { trainingExamples } from './nlu';
 import type { Segmenter } from './tokenizer';

@@ -1,5 +1,5 @@
 import { NLU_DEFAULTS } from '../config';
-import type { KnowledgeBase } from '../core/knowledge-base';
+import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { FALLBACK } from '../core/intent-ids';
 import type { Lang } from '../core/types';
 import { warmUpChineseScript } from './chinese-script';

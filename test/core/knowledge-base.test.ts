@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CONVERSATION_INTENTS, FALLBACK, KNOWLEDGE_INTENTS } from '../../src/core/intent-ids';
-import { loadKnowledgeBase } from '../../src/core/knowledge-base';
+import { loadKnowledgeBase } from '../../src/knowledge/knowledge-base';
 import { INTENTS_DIR, sharedKb } from '../helpers';
 
 const kb = sharedKb();

@@ -2,9 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { ALL_INTENTS, FALLBACK } from './intent-ids';
+import { ALL_INTENTS, FALLBACK } from '../core/intent-ids';
 import { FILING_TYPES } from '../state/conversation-state';
-import { PLATFORMS } from './types';
+import { PLATFORMS } from '../core/types';
 
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
@@ -53,6 +53,41 @@ const tablesSchema = z
   })
   .strict();
 export type DecisionTables = z.infer<typeof tablesSchema>;
+const platformSchema = z
+  .object({
+    source: z.string().min(1),
+    name: bilingual,
+    mentions: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
+    weak: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
+    roles: z.object({ subject: bilingual, app: bilingual }).strict(),
+    sms_after_notice: z
+      .object({ min: z.number().positive(), max: z.number().positive(), unit: z.enum(['minute', 'hour']), source: z.string().min(1) })
+      .strict()
+      .optional(),
+  })
+  .strict();
+export type PlatformDef = z.infer<typeof platformSchema>;
+const platformsSchema = z
+  .object({
+    platforms: z.record(z.enum(PLATFORMS), platformSchema),
+    other_platforms: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
+  })
+  .strict();
+export type PlatformsFile = z.infer<typeof platformsSchema>;
+
+const ruleValue = z.object({ value: z.union([z.number(), z.string().min(1)]), source: z.string().min(1) }).strict();
+const rulesSchema = z
+  .object({
+    attempts: ruleValue.extend({ value: z.number().int().positive() }),
+    validity_hours: ruleValue.extend({ value: z.number().positive() }),
+    auto_resend_hours: ruleValue.extend({ value: z.number().positive() }),
+    status_recheck_hours: ruleValue.extend({ value: z.number().positive() }),
+    platform_review_days: ruleValue,
+    bureau_review_days: ruleValue,
+  })
+  .strict();
+export type Rules = z.infer<typeof rulesSchema>;
+
 const prefixesSchema = z.object({ source: z.string(), supported: z.array(z.number().int().min(100).max(199)).min(1) }).strict();
 
 export interface KnowledgeBase {
@@ -63,9 +98,17 @@ export interface KnowledgeBase {
   decisionTables: DecisionTables;
   /** Mobile segments listed as able to receive the SMS (intents/phone-prefixes.yaml). */
   phonePrefixes: { source: string; supported: Set<number> };
+  /** The platforms, how users name them, their roles (intents/platforms.yaml). */
+  platforms: PlatformsFile['platforms'];
+  otherPlatforms: PlatformsFile['other_platforms'];
+  /** The numbers of the rules with their sources (intents/rules.yaml). */
+  rules: Rules;
   /** Path of the jieba user dictionary kept beside the intents. */
   userDictPath: string;
 }
+
+/** Files of intents/ that are not intents. */
+const DATA_FILES = new Set(['decision-tables.yaml', 'phone-prefixes.yaml', 'platforms.yaml', 'rules.yaml']);
 
 function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
@@ -81,7 +124,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const intents = new Map<string, IntentDef>();
   for (const file of fs
     .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && !['decision-tables.yaml', 'phone-prefixes.yaml'].includes(f))
+    .filter((f) => f.endsWith('.yaml') && !f.startsWith('_') && !DATA_FILES.has(f))
     .sort()) {
     const def = parseFile(dir, file, intentSchema);
     if (`${def.id}.yaml` !== file) throw new Error(`${file}: id ${def.id} does not match the file name`);
@@ -97,11 +140,16 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const text = parseFile(dir, '_dialogue.yaml', textSchema);
   const decisionTables = parseFile(dir, 'decision-tables.yaml', tablesSchema);
   const prefixes = parseFile(dir, 'phone-prefixes.yaml', prefixesSchema);
+  const platformsFile = parseFile(dir, 'platforms.yaml', platformsSchema);
+  const rules = parseFile(dir, 'rules.yaml', rulesSchema);
   return {
     intents,
     text,
     decisionTables,
     phonePrefixes: { source: prefixes.source, supported: new Set(prefixes.supported) },
+    platforms: platformsFile.platforms,
+    otherPlatforms: platformsFile.other_platforms,
+    rules,
     userDictPath: path.join(dir, 'jieba-user-dict.txt'),
   };
 }
