@@ -125,6 +125,8 @@ export function createApp(deps: AppDeps): Express {
     '/api/v1',
     notReady,
     jsonWebhookRouter((m) => engine()!.handle(m), store, {
+      apiState: (s) => engine()!.apiState(s),
+      revive: (stored) => engine()!.revive(stored, new Date()),
       bodyLimit: config.BODY_LIMIT,
       webhookSecret: config.WEBHOOK_SECRET,
       rateLimit: (userId) => withinLimit(userId, 'json'),

@@ -10,6 +10,12 @@ export class Metrics {
     registers: [this.registry],
   });
   readonly intents = new Counter({ name: 'beian_intents_total', help: 'Replies by intent id', labelNames: ['intent'], registers: [this.registry] });
+  readonly decisions = new Counter({
+    name: 'beian_decisions_total',
+    help: 'Turns by the dialogue policy rule that decided their intent',
+    labelNames: ['decided_by'],
+    registers: [this.registry],
+  });
   readonly fallbacks = new Counter({ name: 'beian_fallbacks_total', help: 'Fallback replies by reason', labelNames: ['reason'], registers: [this.registry] });
   readonly classification = new Histogram({
     name: 'beian_classification_seconds',

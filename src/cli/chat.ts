@@ -2,7 +2,7 @@ import './quiet';
 import readline from 'node:readline';
 import { createEngine, createStore } from '../bot';
 import { loadConfig } from '../config';
-import { toApiState } from '../state/conversation-state';
+import type { ApiState } from '../state/conversation-state';
 
 // npm run chat: talk to the bot in a terminal, on the same engine as the API. "/state" shows what it remembers.
 async function main(): Promise<void> {
@@ -10,7 +10,7 @@ async function main(): Promise<void> {
   const engine = createEngine(config, createStore(config));
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
   const userId = 'terminal';
-  let lastState: ReturnType<typeof toApiState> | undefined;
+  let lastState: ApiState | undefined;
   process.stdout.write('beian-bot: ask about ICP filing and the MIIT SMS verification (中文 / English). Ctrl+D to quit.\n');
   rl.prompt();
   for await (const line of rl) {
@@ -19,8 +19,8 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(lastState ?? null, null, 2)}\n`);
     } else if (text) {
       const { reply, state } = await engine.handle({ userId, text, timestamp: new Date(), channel: 'terminal' });
-      lastState = toApiState(state);
-      process.stdout.write(`\n${reply.text}\n  [${reply.intent} ${reply.confidence.toFixed(2)} ${reply.lang}]\n\n`);
+      lastState = engine.apiState(state);
+      process.stdout.write(`\n${reply.text}\n  [${reply.intent} ${reply.confidence.toFixed(2)} ${reply.lang} by ${reply.decidedBy ?? '?'}]\n\n`);
     }
     rl.prompt();
   }

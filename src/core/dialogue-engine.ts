@@ -1,65 +1,47 @@
 import type { Logger } from 'winston';
+import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { moduleLogger } from '../logger';
 import type { Metrics } from '../metrics';
-import { findPersonalData } from '../privacy/mask';
-import type { UnansweredLog } from '../state/unanswered-log';
-import { extractEntities } from '../nlu/entities';
-import type { Nlu, NluResult } from '../nlu/nlu';
-import { newConversationState, type ConversationState } from '../state/conversation-state';
+import type { Nlu, Parse } from '../nlu/nlu';
+import { newConversationState, reviveState, toApiState, type ApiState, type ConversationState, type StateRules } from '../state/conversation-state';
 import type { ConversationStore } from '../state/conversation-store';
+import type { UnansweredLog } from '../state/unanswered-log';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
+import { applyFacts } from './facts';
 import { FALLBACK } from './intent-ids';
-import type { KnowledgeBase } from '../knowledge/knowledge-base';
-import {
-  applyFacts,
-  applyStageEvents,
-  attemptLines,
-  handleAttempt,
-  handleQuery,
-  handleRecipient,
-  handleReport,
-  phrase,
-  recordAttempts,
-  smsTimeLines,
-  type HandlerResult,
-  type Turn,
-} from './state-handlers';
-import type { Message, Reply } from './types';
+import { decide, type DecidedBy, type Decision } from './policy';
+import { attemptLines, handleAttempt, handleQuery, handleRecipient, handleReport, phrase, smsTimeLines, type HandlerResult, type Turn } from './state-handlers';
+import type { Lang, Message, Reply } from './types';
 
 export interface EngineResult {
   reply: Reply;
   state: ConversationState;
+  /** What the engine understood and decided, for logs, the eval and the console (absent when a channel answered without it). */
+  trace?: { parse: Parse; decidedBy: DecidedBy; before: ConversationState; saved: boolean };
 }
 
-// "1", "2." or "第2个" picks an entry of the did-you-mean list the bot just showed.
-const CHOICE = /^\s*(?:第\s*)?([1-3一二三])\s*(?:个|條|条|\.|、)?\s*$/u;
-const CHOICE_DIGITS: Record<string, number> = { 1: 1, 2: 2, 3: 3, 一: 1, 二: 2, 三: 3 };
-// "清除我的记录" / "forget me": the user's right to have their state deleted.
-const FORGET =
-  /(清除|删除|删掉|清空|忘掉|忘记)(我的|我)?(全部|所有)?(聊天)?(记录|数据|资料|状态)|forget (about )?me\b|(delete|clear|erase|forget|remove) (all )?(of )?my (data|records?|info|information|history|state|conversation)/;
-// Intents whose messages may answer the question the bot asked in the who-gets-the-SMS flow.
-const QUESTION =
-  /[?？]|吗|么|怎|多久|多长|几|啥|什么|哪|谁|是否|能不能|可不可以|要不要|有没有|[不吧]$|\b(how|what|when|where|which|who|why|can|could|does|do|is|are|should|will|any)\b/;
-const isShort = (normalized: string) => (normalized.match(/[\u4e00-\u9fff]/g) ?? []).length <= 14 && (normalized.match(/[a-z]+/g) ?? []).length <= 8;
 /** Knowledge answers that start with the user's own SMS window when it is known. */
 const TIME_AWARE = new Set(['verify.validity', 'sms.not_received', 'resend.how_to', 'verify.failed_returned']);
 /** Answers below this confidence go to the unanswered-question log too, for FAQ maintainers. */
 const LOW_CONFIDENCE = 0.6;
-const ATTEMPT_INTENTS = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit']);
-const SLOT_ANSWER_INTENTS = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
+const LAST_INTENTS = 5;
 
-interface TurnResult extends EngineResult {
+interface TurnResult {
+  reply: Reply;
+  state: ConversationState;
+  decidedBy: DecidedBy;
   /** The user asked to be forgotten: the engine deletes the key instead of saving. */
   forget?: boolean;
 }
 
 /**
- * One turn: understand the message, load the user's state, answer, save the new state.
- * Only the engine touches the store; answer() is a pure function of message, NLU result and state.
+ * One turn: understand the message (once), load the user's state, decide, answer, save.
+ * Only the engine touches the store; answer() is a pure function of message, parse and state.
  */
 export class DialogueEngine {
   private readonly log: Logger = moduleLogger('dialogue');
-  private readonly kb: KnowledgeBase;
+  readonly kb: KnowledgeBase;
+  private readonly rules: Turn['rules'];
 
   constructor(
     private readonly nlu: Nlu,
@@ -68,21 +50,40 @@ export class DialogueEngine {
     private readonly unanswered?: UnansweredLog,
   ) {
     this.kb = nlu.kb;
+    const r = this.kb.rules;
+    this.rules = { attempts: r.attempts.value, validityMs: r.validity_hours.value * 3_600_000, autoResendMs: r.auto_resend_hours.value * 3_600_000 };
   }
 
   get ready(): boolean {
     return this.nlu.ready;
   }
 
+  get stateRules(): StateRules {
+    return this.rules;
+  }
+
+  /** The API's view of a state (deadline and tries left from intents/rules.yaml). */
+  apiState(state: ConversationState): ApiState {
+    return toApiState(state, this.rules);
+  }
+
+  /** A stored value read back as a state, whatever it holds. */
+  revive(raw: unknown, now: Date): ConversationState {
+    return reviveState(raw, now, Object.keys(this.kb.platforms));
+  }
+
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
-    const parsed = this.nlu.parse(message.text);
+    const parse = this.nlu.parse(message.text, message.timestamp);
     this.metrics?.classification.observe((performance.now() - started) / 1000);
     let turn: TurnResult | undefined;
+    let before: ConversationState | undefined;
     let state: ConversationState;
+    let saved = true;
     try {
       state = await this.store.update(message.userId, (current) => {
-        turn = this.answer(message, parsed, current ?? newConversationState(message.timestamp));
+        before = this.revive(current, message.timestamp);
+        turn = this.answer(message, parse, before);
         return turn.state;
       });
       if (turn!.forget) {
@@ -91,17 +92,20 @@ export class DialogueEngine {
       }
     } catch (err) {
       // The store is down: still answer, from what this message says alone, and keep nothing.
+      saved = false;
       this.metrics?.storeErrors.inc({ operation: 'update' });
       this.log.warn('state store unavailable: answering without state', { userId: message.userId, error: (err as Error).message });
-      turn ??= this.answer(message, parsed, newConversationState(message.timestamp));
+      before = newConversationState(message.timestamp);
+      turn = this.answer(message, parse, before);
       state = turn.state;
     }
     const reply = turn!.reply;
     const ms = performance.now() - started;
     this.metrics?.reply.observe(ms / 1000);
     this.metrics?.intents.inc({ intent: reply.intent });
-    if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: parsed.matchedBy });
-    if (reply.intent === FALLBACK || parsed.intent === FALLBACK || (parsed.matchedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
+    this.metrics?.decisions.inc({ decided_by: turn!.decidedBy });
+    if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: turn!.decidedBy });
+    if (reply.intent === FALLBACK || parse.intent === FALLBACK || (turn!.decidedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
       this.unanswered
         ?.record({ text: message.text, lang: reply.lang, intent: reply.intent, confidence: reply.confidence, at: message.timestamp.toISOString() })
         .catch((err: Error) => {
@@ -114,93 +118,75 @@ export class DialogueEngine {
       channel: message.channel,
       intent: reply.intent,
       confidence: Number(reply.confidence.toFixed(3)),
+      decidedBy: turn!.decidedBy,
       lang: reply.lang,
-      matchedBy: parsed.matchedBy,
       stage: state.stage,
       ms: Number(ms.toFixed(2)),
     });
-    return { reply, state };
+    return { reply, state, trace: { parse, decidedBy: turn!.decidedBy, before: before!, saved } };
+  }
+
+  /** The reply language: the message's, unless it shows none (a bare number, "新增接入"); then the conversation's. */
+  private languageOf(parse: Parse, previous: ConversationState): { lang: Lang; variant: 'tw' | 'hk' } {
+    let lang = parse.lang;
+    if (parse.neutral) lang = previous.lang ?? parse.lang;
+    const variant = parse.variant ?? previous.variant ?? 'tw';
+    return { lang, variant };
   }
 
   /** Pure: the reply and the next state for this message. */
-  answer(message: Message, parsed: NluResult, previous: ConversationState): TurnResult {
-    const state: ConversationState = structuredClone(previous);
+  answer(message: Message, parse: Parse, previous: ConversationState): TurnResult {
+    const state: ConversationState = { ...previous, changes: { ...previous.changes }, lastIntents: [...previous.lastIntents] };
     const now = message.timestamp;
     state.updatedAt = now.toISOString();
-    const { normalized } = parsed;
-    let result = parsed;
-    const ctx: RenderContext = { lang: parsed.lang, variant: parsed.variant, platform: null };
+    const { lang, variant } = this.languageOf(parse, previous);
+    state.lang = lang;
+    if (lang === 'zh-Hant') state.variant = variant;
+    const base = baseOf(lang);
 
-    // A bare number carries no language: answer a did-you-mean pick in the one the user wrote before.
-    const choice = message.text.match(CHOICE);
-    if (choice && state.pending?.startsWith('choose:')) {
-      const picked = state.pending.slice('choose:'.length).split(',')[CHOICE_DIGITS[choice[1]] - 1];
-      if (picked) {
-        result = { ...parsed, lang: previous.lang ?? parsed.lang, intent: picked, confidence: 1, matchedBy: 'classifier', candidates: [] };
-        ctx.lang = result.lang;
-      }
-    }
-    // A message with no letters at all ("13812345678", "1") carries no language: keep the user's.
-    if (!/\p{L}/u.test(message.text)) ctx.lang = previous.lang ?? 'zh-Hans';
-    state.lang = ctx.lang;
-    const base = baseOf(ctx.lang);
-
-    if (FORGET.test(normalized)) {
-      const reply = this.reply(ctx, 'state.report', 1, [phrase({ kb: this.kb, base }, 'forgotten')], [], []);
-      return { reply, state: newConversationState(now), forget: true };
+    const decision = decide(parse, previous);
+    if (decision.decidedBy === 'forget') {
+      const ctx: RenderContext = { lang, variant, platform: null };
+      return {
+        reply: this.reply(ctx, decision, [phrase({ kb: this.kb, base }, 'forgotten')], [], []),
+        state: newConversationState(now),
+        decidedBy: 'forget',
+        forget: true,
+      };
     }
 
-    const entities = extractEntities(message.text, now, parsed.simplified);
-    // The question the bot asked last turn, if any; handlers set state.pending when they ask anew.
-    const pending = state.pending;
+    const asked = previous.pending;
+    const facts = applyFacts(state, parse, decision, now, message.platform, this.rules);
+    // A question lapses after the turn that follows it; the handlers set a new one when they ask.
     state.pending = null;
-    const turn: Turn = { kb: this.kb, base, now, state, entities, normalized, asked: pending, moved: false };
-    const noted = applyFacts(turn);
-    state.platform ??= message.platform ?? null;
-    ctx.platform = state.platform;
-
-    // An answer to the question the who-gets-the-SMS flow asked continues the flow; anything
-    // else is a new question, answered as such (the facts it carried are kept).
-    const answersSlot = entities.platform || entities.filingType || entities.changes;
-    let intent = result.intent;
-    if (pending?.startsWith('recipient:') && answersSlot && (SLOT_ANSWER_INTENTS.has(intent) || normalized.length <= 16)) intent = 'sms.recipient';
-    if (pending === 'sms_time' && entities.time && !entities.count) intent = 'state.report';
-    // "初审通过了" / "刚收到核验短信" are reports, whatever they resemble: a statement that carries a
-    // stage event is state.report; a question that carries one gets its answer (the event is kept).
-    // Only short messages: a long one that mentions an event is usually a question with context.
-    const isQuestion = QUESTION.test(parsed.simplified.trim());
-    const isShortStatement = !isQuestion && result.matchedBy !== 'pattern' && isShort(normalized);
-    if (entities.events.length && isShortStatement && !intent.startsWith('state.')) intent = 'state.report';
-    // Likewise "failed 5 times now" reports attempts; "输错5次了怎么办" is answered, the count kept.
-    if (entities.count && ATTEMPT_INTENTS.has(intent)) {
-      if (isShortStatement) intent = 'state.attempt';
-      else recordAttempts(turn, 0);
-    }
-    if (intent !== result.intent) result = { ...result, intent, confidence: Math.max(result.confidence, 0.9), candidates: [] };
+    const ctx: RenderContext = { lang, variant, platform: state.platform };
+    const turn: Turn = { kb: this.kb, ctx, base, now, state, parse, decision, asked, facts, rules: this.rules };
+    const intent = decision.intent;
     state.lastIntent = intent;
+    state.lastIntents = [...state.lastIntents, intent].slice(-LAST_INTENTS);
+    state.fallbackStreak = intent === FALLBACK ? previous.fallbackStreak + 1 : 0;
 
-    turn.moved = applyStageEvents(turn);
-
-    // Pasted codes, ID digits and phone numbers: a reminder, and the segment check (only masked
-    // forms ever leave this function).
-    const privacy = this.privacyLines(turn, message.text);
+    // Pasted codes, ID digits and phone numbers: a reminder, and the segment check (only masked forms leave here).
+    const privacy = this.privacyLines(turn);
     if (intent === FALLBACK && privacy.lines.length) {
-      return { reply: this.reply(ctx, privacy.intent, 0.9, privacy.lines, privacy.sources, ['verify.how_to', 'phone.supported_prefixes']), state };
+      const d: Decision = { ...decision, intent: privacy.intent, confidence: 0.9 };
+      return { reply: this.reply(ctx, d, privacy.lines, privacy.sources, ['verify.how_to', 'phone.supported_prefixes']), state, decidedBy: decision.decidedBy };
     }
 
     if (intent === FALLBACK) {
       const def = this.kb.intents.get(FALLBACK)!;
-      const suggestions = result.candidates.map((c) => c.intent);
+      const suggestions = decision.candidates.map((c) => c.intent);
       const lines = [renderAnswer(this.kb, def, ctx).text, renderDidYouMean(this.kb, suggestionsFor(this.kb, suggestions, ctx), ctx)].filter(Boolean);
-      if (suggestions.length) state.pending = `choose:${suggestions.join(',')}`;
-      return { reply: this.reply(ctx, FALLBACK, result.confidence, lines, [], suggestions), state };
+      if (suggestions.length) state.pending = { kind: 'choose', options: suggestions };
+      else if (asked?.kind === 'recipient') state.pending = asked;
+      return { reply: this.reply(ctx, decision, lines, [], suggestions), state, decidedBy: decision.decidedBy };
     }
 
     const def = this.kb.intents.get(intent)!;
     let handled: HandlerResult;
     switch (intent) {
       case 'state.report':
-        handled = handleReport(turn, noted);
+        handled = handleReport(turn);
         break;
       case 'state.attempt':
         handled = handleAttempt(turn);
@@ -210,9 +196,7 @@ export class DialogueEngine {
         break;
       case 'sms.recipient': {
         const flow = handleRecipient(turn);
-        // The first question of the flow comes with the general rules, so the answer is complete
-        // even if the user never replies.
-        if (flow.asked && !pending?.startsWith('recipient:')) {
+        if (flow.withGeneral) {
           const general = renderAnswer(this.kb, def, ctx);
           handled = { lines: [...flow.lines, '', general.text], sources: general.sources };
         } else handled = flow;
@@ -224,15 +208,16 @@ export class DialogueEngine {
       }
     }
     // A question asked mid-flow is answered, and the flow waits for its slot answer afterwards.
-    if (pending?.startsWith('recipient:') && intent !== 'sms.recipient' && state.pending === null) state.pending = pending;
+    if (asked?.kind === 'recipient' && intent !== 'sms.recipient' && state.pending === null) state.pending = asked;
     return {
-      reply: this.reply(ctx, intent, result.confidence, [...privacy.lines, ...handled.lines], [...privacy.sources, ...handled.sources], def.related),
+      reply: this.reply(ctx, decision, [...privacy.lines, ...handled.lines], [...privacy.sources, ...handled.sources], def.related),
       state,
+      decidedBy: decision.decidedBy,
     };
   }
 
-  private privacyLines(turn: Turn, text: string): { lines: string[]; sources: string[]; intent: string } {
-    const found = findPersonalData(text);
+  private privacyLines(turn: Turn): { lines: string[]; sources: string[]; intent: string } {
+    const found = turn.parse.entities.personal;
     const lines: string[] = [];
     if (found.codes) lines.push(phrase(turn, 'privacy_code'));
     if (found.idNumbers) lines.push(phrase(turn, 'privacy_id'));
@@ -260,11 +245,12 @@ export class DialogueEngine {
     return [];
   }
 
-  private reply(ctx: RenderContext, intent: string, confidence: number, lines: string[], sources: string[], suggest: string[]): Reply {
+  private reply(ctx: RenderContext, decision: Decision, lines: string[], sources: string[], suggest: string[]): Reply {
     return {
       text: localize(lines.join('\n'), ctx),
-      intent,
-      confidence,
+      intent: decision.intent,
+      confidence: decision.confidence,
+      decidedBy: decision.decidedBy,
       lang: ctx.lang,
       suggestions: suggestionsFor(this.kb, suggest, ctx).map((s) => ({ ...s, question: localize(s.question, ctx) })),
       sources: [...new Set(sources)],

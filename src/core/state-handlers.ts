@@ -1,42 +1,32 @@
-import type { Entities, StageEvent } from '../nlu/entities';
-import { MAX_ATTEMPTS, SMS_VALIDITY_MS, type ConversationState, type Stage } from '../state/conversation-state';
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
+import type { Parse } from '../nlu/nlu';
+import type { ConversationState, Pending, RecipientSlot, StateRules } from '../state/conversation-state';
+import { renderAnswer, type RenderContext } from './answer-renderer';
+import type { FactChanges } from './facts';
+import type { Decision } from './policy';
 import { decideRecipient } from './recipient-rules';
 import { formatClock, formatDuration } from './time-format';
 
-/** What a handler works on: the draft state it may change, and the message's facts. */
+/** What a handler works on: the draft state it may change, the message's parse, the turn's facts. Pure. */
 export interface Turn {
   kb: KnowledgeBase;
+  ctx: RenderContext;
   base: 'zh' | 'en';
   /** The message's time: every computation uses it, never the server clock. */
   now: Date;
   state: ConversationState;
-  entities: Entities;
-  normalized: string;
-  /** What the bot asked in its previous reply (state.pending before this message). */
-  asked: string | null;
-  /** Whether this message moved the stage or set the SMS time (applyStageEvents). */
-  moved: boolean;
+  parse: Parse;
+  decision: Decision;
+  /** What the bot asked in its previous reply (the pending question before this message). */
+  asked: Pending | null;
+  facts: FactChanges;
+  rules: StateRules & { autoResendMs: number };
 }
 
 export interface HandlerResult {
   lines: string[];
   sources: string[];
 }
-
-/** MIIT resends once when the SMS is not verified within 12 h (000 §10). */
-const AUTO_RESEND_MS = 12 * 3600 * 1000;
-
-const CHANGE_WORDS = /改|变|换|动|没有|都没|change|renam|updat|modif|both|neither|nothing|none|only/;
-
-const EVENT_STAGE: Record<StageEvent, Stage> = {
-  submitted: 'platform_review',
-  preliminary_passed: 'sms_verification',
-  sms_received: 'sms_verification',
-  verified: 'bureau_review',
-  approved: 'approved',
-  rejected: 'rejected',
-};
 
 /** A sentence of intents/_dialogue.yaml in the turn's language, {placeholders} filled in. */
 export function phrase(turn: Pick<Turn, 'kb' | 'base'>, key: string, vars: Record<string, string | number> = {}): string {
@@ -45,31 +35,14 @@ export function phrase(turn: Pick<Turn, 'kb' | 'base'>, key: string, vars: Recor
   return entry[turn.base].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
 }
 
-const list = (turn: Turn, items: string[]) => (turn.base === 'zh' ? items.join('、') : items.join(', '));
-
-/** Platform, filing type and what changes, from any message: returns the labels of what was new. */
-export function applyFacts(turn: Turn): string[] {
-  const { state, entities } = turn;
-  const noted: string[] = [];
-  if (entities.platform && entities.platform !== state.platform) {
-    state.platform = entities.platform;
-    noted.push(phrase(turn, `platform_${entities.platform}`));
-  }
-  if (entities.filingType && entities.filingType !== state.filingType) {
-    state.filingType = entities.filingType;
-    noted.push(phrase(turn, `filing_${entities.filingType}`));
-  }
-  const c = entities.changes;
-  // "主体负责人会收到吗" names the subject without changing it: take what changed only when we
-  // asked, or when the message talks about changing something.
-  const aboutChanges = turn.asked === 'recipient:changes' || CHANGE_WORDS.test(turn.normalized);
-  if (c && aboutChanges && (c.subject !== undefined || c.app !== undefined)) {
-    if (c.subject !== undefined) state.changes.subject = c.subject;
-    if (c.app !== undefined) state.changes.app = c.app;
-    noted.push(changesLabel(turn));
-  }
-  return noted;
+/** The platform's own sentence for `key` when intents/_dialogue.yaml has one (`key_<platform>`), else the general one. */
+function platformPhrase(turn: Turn, key: string, vars: Record<string, string | number> = {}): string {
+  const p = turn.state.platform;
+  return p && turn.kb.text[`${key}_${p}`] ? phrase(turn, `${key}_${p}`, vars) : phrase(turn, key, vars);
 }
+
+const list = (turn: Pick<Turn, 'base'>, items: string[]) => items.join(turn.base === 'zh' ? '、' : ', ');
+const platformLabel = (turn: Turn, p: string) => turn.kb.platforms[p as keyof KnowledgeBase['platforms']]?.name[turn.base] ?? p;
 
 function changesLabel(turn: Turn): string {
   const { subject, app } = turn.state.changes;
@@ -79,65 +52,66 @@ function changesLabel(turn: Turn): string {
   return phrase(turn, 'changes_app');
 }
 
-/** Stage events the user reports; true when the stage or the SMS time changed. */
-export function applyStageEvents(turn: Turn): boolean {
-  const { state, entities, now } = turn;
-  const events = [...entities.events];
-  // A bare time right after we asked when the SMS came ("昨晚8点") is that answer.
-  if (!events.length && entities.time && (turn.asked === 'sms_time' || (state.stage === 'sms_verification' && !state.smsReceivedAt))) {
-    events.push('sms_received');
-  }
-  if (!events.length) {
-    if (entities.smsNotReceived && ['unknown', 'filling', 'platform_review'].includes(state.stage)) {
-      state.stage = 'sms_verification';
-      return true;
-    }
-    return false;
-  }
-  for (const event of events) {
-    if (event === 'sms_received') {
-      const at = entities.time && entities.time <= now ? entities.time : now;
-      const previous = state.smsReceivedAt ? Date.parse(state.smsReceivedAt) : undefined;
-      // A new SMS after a return, or after the old window closed, is a new round with 5 fresh tries.
-      if (state.stage === 'rejected' || (previous !== undefined && at.getTime() - previous > SMS_VALIDITY_MS)) state.attemptsUsed = 0;
-      state.smsReceivedAt = at.toISOString();
-    }
-    state.stage = EVENT_STAGE[event];
-  }
-  return true;
+/** Labels of what this message told the bot (platform, filing type, changes). */
+function notedLabels(turn: Turn): string[] {
+  const { state, facts } = turn;
+  const out: string[] = [];
+  if (facts.platform && state.platform) out.push(platformLabel(turn, state.platform));
+  if (facts.filingType && state.filingType) out.push(phrase(turn, `filing_${state.filingType}`));
+  if (facts.changes && (state.changes.subject !== null || state.changes.app !== null)) out.push(changesLabel(turn));
+  return out;
 }
 
 function resubmitLines(turn: Turn): string[] {
   const p = turn.state.platform;
-  return p ? [phrase(turn, `resubmit_${p}`)] : ['wechat', 'douyin', 'tencent_cloud'].map((x) => phrase(turn, `resubmit_${x}`));
+  return p ? [phrase(turn, `resubmit_${p}`)] : Object.keys(turn.kb.platforms).map((x) => phrase(turn, `resubmit_${x}`));
 }
 
 /** Deadline arithmetic of the SMS window (000 §10): time left, the 12 h resend, or closed. */
 export function smsTimeLines(turn: Turn): string[] {
-  const { state, now, base } = turn;
+  const { state, now, base, rules } = turn;
   if (!state.smsReceivedAt) return [];
   const received = new Date(state.smsReceivedAt);
-  const deadline = new Date(received.getTime() + SMS_VALIDITY_MS);
+  const deadline = new Date(received.getTime() + rules.validityMs);
   const left = deadline.getTime() - now.getTime();
   if (left <= 0) return [phrase(turn, 'sms_window_closed', { deadline: formatClock(deadline, base) }), ...resubmitLines(turn)];
   const lines = [
     phrase(turn, 'sms_received_at', { received: formatClock(received, base), deadline: formatClock(deadline, base), left: formatDuration(left, base) }),
   ];
-  if (now.getTime() - received.getTime() >= AUTO_RESEND_MS) lines.push(phrase(turn, 'sms_auto_resend_passed', { deadline: formatClock(deadline, base) }));
-  else lines.push(phrase(turn, 'sms_auto_resend_upcoming', { resend: formatClock(new Date(received.getTime() + AUTO_RESEND_MS), base) }));
+  if (now.getTime() - received.getTime() >= rules.autoResendMs) lines.push(phrase(turn, 'sms_auto_resend_passed', { deadline: formatClock(deadline, base) }));
+  else lines.push(phrase(turn, 'sms_auto_resend_upcoming', { resend: formatClock(new Date(received.getTime() + rules.autoResendMs), base) }));
   return lines;
 }
 
 /** Tries used and left; `recorded` when this message reported them ("记下了"), else a status line. */
 export function attemptLines(turn: Turn, withRule: boolean, recorded = false): string[] {
   const used = turn.state.attemptsUsed;
-  const left = Math.max(0, MAX_ATTEMPTS - used);
+  const left = Math.max(0, turn.rules.attempts - used);
   if (used === 0) return [phrase(turn, 'attempts_none'), ...(withRule ? [phrase(turn, 'attempts_rule')] : [])];
   if (left === 0) return [phrase(turn, 'attempts_exhausted'), phrase(turn, 'next_rejected'), ...resubmitLines(turn)];
   const lines = [phrase(turn, recorded ? 'attempts_count' : 'attempts_status', { used, left })];
   if (left === 1) lines.push(phrase(turn, 'attempts_last_warning'));
   else lines.push(phrase(turn, 'attempts_rule'), ...(withRule ? [phrase(turn, 'attempts_check_tip')] : []));
   return lines;
+}
+
+/**
+ * The MIIT SMS is overdue: the platform's preliminary review passed longer ago than its usual
+ * window (WeChat 5-10 minutes, 000 §7; Douyin 3-4 hours, 002 §6.2) and no SMS has come.
+ */
+function overdueLines(turn: Turn): string[] {
+  const { state, now, kb } = turn;
+  if (state.stage !== 'sms_verification' || state.smsReceivedAt || !state.preliminaryPassedAt || !state.platform) return [];
+  const window = kb.platforms[state.platform]?.sms_after_notice;
+  if (!window) return [];
+  const unitMs = window.unit === 'hour' ? 3_600_000 : 60_000;
+  const waited = now.getTime() - Date.parse(state.preliminaryPassedAt);
+  if (waited <= window.max * unitMs) return [];
+  const def = kb.intents.get('sms.not_received');
+  return [
+    phrase(turn, `sms_overdue_${window.unit}`, { waited: formatDuration(waited, turn.base), min: window.min, max: window.max }),
+    ...(def ? [renderAnswer(kb, def, turn.ctx).text] : []),
+  ];
 }
 
 /** What to do next at the user's stage, and what to watch out for. */
@@ -149,10 +123,10 @@ export function nextStepLines(turn: Turn): string[] {
     case 'sms_verification': {
       if (state.smsReceivedAt) {
         const lines = smsTimeLines(turn);
-        return Date.parse(state.smsReceivedAt) + SMS_VALIDITY_MS > turn.now.getTime() ? [...lines, phrase(turn, 'sms_how_to')] : lines;
+        return Date.parse(state.smsReceivedAt) + turn.rules.validityMs > turn.now.getTime() ? [...lines, phrase(turn, 'sms_how_to')] : lines;
       }
-      const wait = state.platform === 'wechat' || state.platform === 'douyin' ? `next_sms_wait_${state.platform}` : 'next_sms_wait';
-      return [phrase(turn, wait)];
+      const overdue = overdueLines(turn);
+      return overdue.length ? overdue : [platformPhrase(turn, 'next_sms_wait')];
     }
     case 'bureau_review':
       return [phrase(turn, 'next_bureau_review')];
@@ -166,94 +140,87 @@ export function nextStepLines(turn: Turn): string[] {
 }
 
 /** state.report: record what the user says and answer with the next step. */
-export function handleReport(turn: Turn, noted: string[]): HandlerResult {
-  const { moved } = turn;
+export function handleReport(turn: Turn): HandlerResult {
+  const noted = notedLabels(turn);
   const lines: string[] = [];
   if (noted.length) lines.push(phrase(turn, 'noted', { facts: list(turn, noted) }));
-  if (moved || noted.length) lines.push(...nextStepLines(turn));
+  if (turn.facts.moved || noted.length) lines.push(...nextStepLines(turn));
   if (noted.length && turn.state.stage === 'unknown') lines.push(phrase(turn, 'report_ask_stage'));
   if (!lines.length) lines.push(phrase(turn, 'report_unclear'));
   return { lines, sources: [] };
 }
 
-/** Wrong entries the message reports; with no number, `fallback` of them (又输错了 = one more). */
-export function recordAttempts(turn: Turn, fallback: number): void {
-  const { state, entities } = turn;
-  const count = entities.count;
-  if (!count && fallback === 0) return;
-  if (!count) state.attemptsUsed += fallback;
-  else state.attemptsUsed = count.relative ? state.attemptsUsed + count.n : count.n;
-  state.attemptsUsed = Math.min(state.attemptsUsed, MAX_ATTEMPTS + 1);
-  if (['unknown', 'filling', 'platform_review'].includes(state.stage)) state.stage = 'sms_verification';
-}
-
-/** state.attempt: "又输错了" adds one, "已经错了4次" sets the count (000 §2, §10). */
+/** state.attempt: "又输错了" adds one, "已经错了4次" / "第五次" set the count (000 §2, §10). */
 export function handleAttempt(turn: Turn): HandlerResult {
   const { state } = turn;
-  recordAttempts(turn, 1);
   const lines = attemptLines(turn, true, true);
-  if (state.smsReceivedAt && state.attemptsUsed < MAX_ATTEMPTS) lines.unshift(...smsTimeLines(turn).slice(0, 1));
+  if (state.smsReceivedAt && state.attemptsUsed < turn.rules.attempts) lines.unshift(...smsTimeLines(turn).slice(0, 1));
   return { lines, sources: ['000 §2', '000 §10'] };
 }
 
-const ASKS_TIME = /多久|多长时间|几个?小时|几点|来得及|还剩.{0,4}(时间|小时)|过期|截止|超时|deadline|time|hour|late|expire/;
-const ASKS_ATTEMPTS = /几次|多少次|机会|次数|还能(输|试|错|再)|tries|attempts|chances|how many (more )?times/;
-const ASKS_STAGE = /哪一?步|阶段|状态|进度|下一步|接下来|该干|怎么办|status|stage|next|where am i|step/;
-
 /** state.query: time left, tries left, stage and next step, from what the bot knows; asks when it doesn't. */
 export function handleQuery(turn: Turn): HandlerResult {
-  const { state, normalized } = turn;
+  const { state } = turn;
   const knowsNothing = state.stage === 'unknown' && !state.smsReceivedAt && state.attemptsUsed === 0;
   if (knowsNothing) {
-    state.pending = 'sms_time';
+    state.pending = { kind: 'sms_time' };
     return { lines: [phrase(turn, 'query_unknown')], sources: [] };
   }
-  const time = ASKS_TIME.test(normalized);
-  const attempts = ASKS_ATTEMPTS.test(normalized);
-  const stage = ASKS_STAGE.test(normalized);
+  const { time, attempts, stage } = turn.parse.entities.asks;
   const all = !time && !attempts && !stage;
   const lines: string[] = [];
   if (time || all) {
     if (state.smsReceivedAt) lines.push(...smsTimeLines(turn));
     else if (time) {
       lines.push(phrase(turn, 'query_time_unknown'));
-      state.pending = 'sms_time';
+      state.pending = { kind: 'sms_time' };
     }
   }
   if (attempts || (all && state.stage === 'sms_verification')) lines.push(...attemptLines(turn, attempts));
   if (stage || all) {
     lines.push(phrase(turn, 'query_stage', { stage: phrase(turn, `stage_${state.stage}`) }));
-    const next = nextStepLines(turn).filter((l) => !lines.includes(l));
-    lines.push(...next);
+    lines.push(...nextStepLines(turn).filter((l) => !lines.includes(l)));
   }
   return { lines, sources: ['000 §10'] };
 }
 
-/** sms.recipient: the decision tables, asking only for what is missing. */
-export function handleRecipient(turn: Turn): HandlerResult & { asked: boolean } {
+const ASK_KEYS: Record<RecipientSlot, string> = { platform: 'ask_platform', filingType: 'ask_filing_type', changes: 'ask_changes' };
+
+/** sms.recipient: the decision tables, asking only for what is missing, and never the same question twice in a row without saying why. */
+export function handleRecipient(turn: Turn): HandlerResult & { asked: boolean; withGeneral: boolean } {
   const { state, kb } = turn;
   const decision = decideRecipient(kb.decisionTables, state);
   if (decision.kind === 'ask') {
-    state.pending = `recipient:${decision.slot}`;
-    const key = { platform: 'ask_platform', filingType: 'ask_filing_type', changes: 'ask_changes' }[decision.slot];
-    return { lines: [phrase(turn, key)], sources: [], asked: true };
+    const before = turn.asked?.kind === 'recipient' && turn.asked.slot === decision.slot ? turn.asked.times : 0;
+    // Asked twice already and still no answer: stop asking; the general answer follows.
+    if (before >= 2) {
+      state.pending = null;
+      return { lines: [phrase(turn, 'recipient_give_up')], sources: [], asked: false, withGeneral: true };
+    }
+    state.pending = { kind: 'recipient', slot: decision.slot, times: before + 1 };
+    const ask = platformPhrase(turn, ASK_KEYS[decision.slot]);
+    const lines = before ? [phrase(turn, turn.parse.entities.slotAnswer === 'unsure' ? 'ask_again_unsure' : 'ask_again'), ask] : [ask];
+    // The first question comes with the general rules, so the answer is complete even if the user never replies.
+    return { lines, sources: [], asked: true, withGeneral: !before && turn.asked?.kind !== 'recipient' };
   }
   state.pending = null;
   const context = [
-    state.platform ? phrase(turn, `platform_${state.platform}`) : '',
+    state.platform ? platformLabel(turn, state.platform) : '',
     state.filingType ? phrase(turn, `filing_${state.filingType}`) : '',
     state.changes.subject !== null || state.changes.app !== null ? changesLabel(turn) : '',
   ].filter(Boolean);
   const ctx = list(turn, context);
+  const done = { asked: false, withGeneral: false };
   if (decision.kind === 'no_table')
-    return { lines: [phrase(turn, 'recipient_tencent_cloud'), phrase(turn, 'recipient_never_emergency')], sources: ['004', '002 §1'], asked: false };
-  if (decision.kind === 'no_rule') return { lines: [phrase(turn, 'recipient_no_rule', { context: ctx })], sources: [], asked: false };
+    return { lines: [phrase(turn, 'recipient_tencent_cloud'), phrase(turn, 'recipient_never_emergency')], sources: ['004', '002 §1'], ...done };
+  if (decision.kind === 'no_rule') return { lines: [phrase(turn, 'recipient_no_rule', { context: ctx })], sources: [], ...done };
   const { rule, source } = decision;
   const lines: string[] = [];
   const sources = [source];
   if (rule.verified.length === 0) lines.push(phrase(turn, 'recipient_none', { context: ctx }));
   else {
-    const who = rule.verified.map((r) => kb.decisionTables.roles[r === 'app' && state.platform === 'tencent_cloud' ? 'app_website' : r][turn.base]);
+    const roles = state.platform ? kb.platforms[state.platform]?.roles : undefined;
+    const who = rule.verified.map((r) => (roles ? roles[r][turn.base] : r));
     lines.push(phrase(turn, 'recipient_answer', { context: ctx, who: who.join(turn.base === 'zh' ? ' 和 ' : ' and ') }));
     if (rule.verified.length > 1) lines.push(phrase(turn, 'recipient_both'));
     lines.push(phrase(turn, 'recipient_never_emergency'));
@@ -263,5 +230,5 @@ export function handleRecipient(turn: Turn): HandlerResult & { asked: boolean } 
     lines.push(`${phrase(turn, 'note')}${turn.base === 'zh' ? '：' : ': '}${rule.note[turn.base]}`);
     sources.push(rule.note.source);
   }
-  return { lines, sources, asked: false };
+  return { lines, sources, ...done };
 }

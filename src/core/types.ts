@@ -24,6 +24,8 @@ export interface Reply {
   text: string;
   intent: string;
   confidence: number;
+  /** Why the turn got its intent (the dialogue policy's rule). */
+  decidedBy?: string;
   lang: Lang;
   suggestions: Suggestion[];
   /** Seeds the answer's facts come from, e.g. "000 §1". */

@@ -88,6 +88,15 @@ const rulesSchema = z
   .strict();
 export type Rules = z.infer<typeof rulesSchema>;
 
+const wordsSchema = z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict();
+const scopeSchema = z
+  .object({
+    in_domain: wordsSchema,
+    out_of_scope: z.record(z.string(), wordsSchema),
+  })
+  .strict();
+export type Scope = z.infer<typeof scopeSchema>;
+
 const prefixesSchema = z.object({ source: z.string(), supported: z.array(z.number().int().min(100).max(199)).min(1) }).strict();
 
 export interface KnowledgeBase {
@@ -101,6 +110,8 @@ export interface KnowledgeBase {
   /** The platforms, how users name them, their roles (intents/platforms.yaml). */
   platforms: PlatformsFile['platforms'];
   otherPlatforms: PlatformsFile['other_platforms'];
+  /** Evidence that a message is about this domain or about something else (intents/scope.yaml). */
+  scope: Scope;
   /** The numbers of the rules with their sources (intents/rules.yaml). */
   rules: Rules;
   /** Path of the jieba user dictionary kept beside the intents. */
@@ -108,7 +119,7 @@ export interface KnowledgeBase {
 }
 
 /** Files of intents/ that are not intents. */
-const DATA_FILES = new Set(['decision-tables.yaml', 'phone-prefixes.yaml', 'platforms.yaml', 'rules.yaml']);
+const DATA_FILES = new Set(['decision-tables.yaml', 'phone-prefixes.yaml', 'platforms.yaml', 'rules.yaml', 'scope.yaml']);
 
 function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
@@ -150,6 +161,7 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
     platforms: platformsFile.platforms,
     otherPlatforms: platformsFile.other_platforms,
     rules,
+    scope: parseFile(dir, 'scope.yaml', scopeSchema),
     userDictPath: path.join(dir, 'jieba-user-dict.txt'),
   };
 }

@@ -27,6 +27,9 @@ const TAIWAN_WORDS: Array<[RegExp, string]> = (
     ['门号', '号码'],
     ['电邮', '邮箱'],
     // OpenCC's tw -> cn takes 么 for a variant of 幺, so "在么" would become "在幺"; 苎 likewise.
+    ['连结', '链接'],
+    ['连线', '连接'],
+    ['网域', '域名'],
     ['幺', '么'],
     ['苎', '苧'],
   ] as Array<[string, string]>

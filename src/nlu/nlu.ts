@@ -3,10 +3,12 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { FALLBACK } from '../core/intent-ids';
 import type { Lang } from '../core/types';
 import { warmUpChineseScript } from './chinese-script';
+import { buildPlatformLexicon, extractEntities, type Entities, type PlatformLexicon } from './entities';
 import { ErrorMatcher } from './error-matcher';
 import { IntentClassifier, type ClassifierOptions, type Ranked, type TrainingExample } from './intent-classifier';
 import { detectLanguage, warmUpLanguageDetection } from './language';
 import { normalize, simplify, stripPunctuation } from './normalizer';
+import { ScopeDetector } from './scope';
 import { createSegmenter, tokenize, type Segmenter } from './tokenizer';
 
 export interface NluOptions extends ClassifierOptions {
@@ -16,17 +18,25 @@ export interface NluOptions extends ClassifierOptions {
   margin: number;
 }
 
-export interface NluResult {
+/** How the NLU arrived at its intent (the policy may still decide otherwise, and says so). */
+export type NluSource = 'error_string' | 'classifier' | 'low_confidence' | 'out_of_scope';
+
+/** Everything understood from one message: the only place that reads user text. */
+export interface Parse {
+  /** The message's language; `neutral` when it shows none (a bare number, characters both scripts share). */
   lang: Lang;
-  variant: 'tw' | 'hk';
+  variant: 'tw' | 'hk' | null;
+  neutral: boolean;
   intent: string;
   confidence: number;
-  matchedBy: 'pattern' | 'classifier' | 'low_confidence' | 'out_of_scope';
+  source: NluSource;
   /** The nearest in-scope intents, best first (did-you-mean candidates). */
   candidates: Ranked[];
-  /** The text after simplify() and after normalize(), for the steps that follow. */
-  simplified: string;
-  normalized: string;
+  entities: Entities;
+  /** The message is about something other than this domain (another app's code, another licence). */
+  outOfDomain: boolean;
+  /** Short enough to be a bare report or a slot answer (not a story with a question in it). */
+  short: boolean;
 }
 
 export const DEFAULT_NLU_OPTIONS: NluOptions = NLU_DEFAULTS;
@@ -42,11 +52,17 @@ export function trainingExamples(kb: KnowledgeBase, segmenter: Segmenter): Train
   return out;
 }
 
-/** normalize -> error patterns -> tokenize -> classify -> threshold. */
+const CJK = /[\u3400-\u9fff]/g;
+const LATIN = /[a-z]+/g;
+const isShort = (normalized: string) => (normalized.match(CJK) ?? []).length <= 16 && (normalized.match(LATIN) ?? []).length <= 10;
+
+/** normalise -> error strings -> tokenise -> classify -> scope and threshold; entities from the same text. */
 export class Nlu {
   readonly segmenter: Segmenter;
   private readonly classifier: IntentClassifier;
   private readonly matcher: ErrorMatcher;
+  private readonly lexicon: PlatformLexicon;
+  private readonly scope: ScopeDetector;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -60,6 +76,8 @@ export class Nlu {
       [...kb.intents.values()].flatMap((d) => d.patterns.map((text) => ({ intent: d.id, text }))),
       normalize,
     );
+    this.lexicon = buildPlatformLexicon(kb);
+    this.scope = new ScopeDetector(kb.scope);
     this.classifier = new IntentClassifier(options);
     this.classifier.train(examples ?? trainingExamples(kb, this.segmenter));
   }
@@ -68,13 +86,17 @@ export class Nlu {
     return this.classifier.isTrained;
   }
 
-  parse(text: string): NluResult {
-    const { lang, variant } = detectLanguage(text);
+  /** Understand one message sent at `now` (times in it are resolved against the message time). */
+  parse(text: string, now: Date = new Date()): Parse {
+    const { lang, variant, neutral } = detectLanguage(text);
     const simplified = simplify(text);
     const normalized = stripPunctuation(simplified);
-    const texts = { simplified, normalized };
+    const entities = extractEntities(text, simplified, now, this.lexicon);
+    const outOfDomain = this.scope.outOfDomain(normalized);
+    const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain };
+
     const hit = this.matcher.match(normalized);
-    if (hit) return { lang, variant, intent: hit.intent, confidence: hit.score, matchedBy: 'pattern', candidates: [], ...texts };
+    if (hit) return { ...base, intent: hit.intent, confidence: hit.score, source: 'error_string', candidates: [] };
 
     const { ranking, coverage } = this.classifier.classify(tokenize(normalized, this.segmenter));
     const inScope = ranking.filter((r) => r.intent !== FALLBACK);
@@ -82,20 +104,16 @@ export class Nlu {
     const top = ranking[0];
     if (!top || coverage === 0 || top.intent === FALLBACK) {
       const fb = ranking.find((r) => r.intent === FALLBACK)?.confidence ?? 1;
-      return {
-        lang,
-        variant,
-        intent: FALLBACK,
-        confidence: coverage === 0 ? 1 : fb,
-        matchedBy: 'out_of_scope',
-        candidates: coverage === 0 ? [] : candidates,
-        ...texts,
-      };
+      return { ...base, intent: FALLBACK, confidence: coverage === 0 ? 1 : fb, source: 'out_of_scope', candidates: coverage === 0 ? [] : candidates };
     }
+    // Another app's code or another licence shares this domain's words: the classifier can't tell,
+    // the words around them can. Chit-chat (chat.*) carries no domain words and is left alone.
+    if (outOfDomain && !top.intent.startsWith('chat.'))
+      return { ...base, intent: FALLBACK, confidence: 1 - top.confidence, source: 'out_of_scope', candidates };
     const second = ranking[1]?.confidence ?? 0;
     if (top.confidence < this.options.threshold || top.confidence - second < this.options.margin) {
-      return { lang, variant, intent: FALLBACK, confidence: 1 - top.confidence, matchedBy: 'low_confidence', candidates, ...texts };
+      return { ...base, intent: FALLBACK, confidence: 1 - top.confidence, source: 'low_confidence', candidates };
     }
-    return { lang, variant, intent: top.intent, confidence: top.confidence, matchedBy: 'classifier', candidates: inScope.slice(1, 4), ...texts };
+    return { ...base, intent: top.intent, confidence: top.confidence, source: 'classifier', candidates: inScope.slice(1, 4) };
   }
 }

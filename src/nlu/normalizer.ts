@@ -46,6 +46,33 @@ const CANTONESE_WORDS = new Map<string, string>([
   ['咁', '这么'],
   ['揾', '找'],
   ['搵', '找'],
+  ['今朝', '今早'],
+  ['琴日', '昨天'],
+  ['寻日', '昨天'],
+  ['尋日', '昨天'],
+  ['听日', '明天'],
+  ['聽日', '明天'],
+  ['头先', '刚才'],
+  ['頭先', '刚才'],
+  ['而家', '现在'],
+  ['几多', '多少'],
+  ['幾多', '多少'],
+  ['个钟', '个小时'],
+  ['個鐘', '个小时'],
+  ['跟住', '然后'],
+  ['有冇', '有没有'],
+  ['係咪', '是不是'],
+  ['系咪', '是不是'],
+  ['撳', '按'],
+  ['喇', '了'],
+  ['仲', '还'],
+  ['我哋', '我们'],
+  ['你哋', '你们'],
+  ['哋', '们'],
+  ['乜', '什么'],
+  ['遲啲', '晚点'],
+  ['迟啲', '晚点'],
+  ['傾', '聊'],
 ] as Array<[string, string]>);
 // One pass over the text: alternatives longest first, so 收唔到 wins over 唔.
 const CANTONESE = new RegExp([...CANTONESE_WORDS.keys()].sort((a, b) => b.length - a.length).join('|'), 'g');
@@ -66,7 +93,8 @@ export function simplify(text: string): string {
   s = s.replace(EMOJI, ' ');
   s = s.replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!);
   s = traditionalToSimplified(s).replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!); // again: mixed spellings (点樣) become keys only now
-  return s.toLowerCase();
+  // One space for any run of whitespace, once, here: the entity patterns then never meet long runs.
+  return s.toLowerCase().replace(SPACE, ' ');
 }
 
 /**

@@ -6,27 +6,51 @@ export type Stage = (typeof STAGES)[number];
 export const FILING_TYPES = ['first_filing', 'new_app', 'new_access', 'change', 'cancel_subject', 'cancel_service', 'cancel_access'] as const;
 export type FilingType = (typeof FILING_TYPES)[number];
 
-/** Wrong entries MIIT accepts; the 6th verification returns the application (000 §2, §10). */
-export const MAX_ATTEMPTS = 5;
-/** The SMS code is valid this long (000 §10). */
-export const SMS_VALIDITY_MS = 24 * 3600 * 1000;
+export type RecipientSlot = 'platform' | 'filingType' | 'changes';
+
+/** The question the bot is waiting on, as a typed value (never a string protocol). */
+export type Pending =
+  /** Who gets the SMS: the slot asked for, and how many times in a row it was asked. */
+  | { kind: 'recipient'; slot: RecipientSlot; times: number }
+  /** A did-you-mean list: "1", "2" or "3" picks one of these intents. */
+  | { kind: 'choose'; options: string[] }
+  /** When the SMS came ("昨晚8点"). */
+  | { kind: 'sms_time' };
+
+/** Where the platform in state came from; a weak guess gives way to anything the user says. */
+export type PlatformSource = 'user' | 'hint' | 'weak';
+
+/** The rule numbers the state logic needs (from intents/rules.yaml). */
+export interface StateRules {
+  attempts: number;
+  validityMs: number;
+}
 
 /**
- * What the bot remembers of one user. Never a full phone number, ID number or verification code:
- * only what the dialogue needs to reason about the filing.
+ * What the bot remembers of one user. Never a full phone number, ID number or verification code,
+ * never message text: only what the dialogue needs to reason about the filing.
  */
 export interface ConversationState {
   platform: Platform | null;
+  platformSource: PlatformSource | null;
   filingType: FilingType | null;
   /** What the application changes: decides who gets the SMS. */
   changes: { subject: boolean | null; app: boolean | null };
   stage: Stage;
+  /** When the platform's preliminary review passed (its notice), for "the SMS is overdue". */
+  preliminaryPassedAt: string | null;
   smsReceivedAt: string | null;
   attemptsUsed: number;
   lang: Lang | null;
+  /** Traditional conventions chosen for this conversation (kept across messages). */
+  variant: 'tw' | 'hk' | null;
   /** The question the bot is waiting on an answer to, if any. */
-  pending: string | null;
+  pending: Pending | null;
   lastIntent: string | null;
+  /** The last few intents, newest last (for a human agent's summary). */
+  lastIntents: string[];
+  /** Fallbacks in a row (a handoff trigger). */
+  fallbackStreak: number;
   createdAt: string;
   updatedAt: string;
 }
@@ -35,16 +59,67 @@ export function newConversationState(now: Date): ConversationState {
   const iso = now.toISOString();
   return {
     platform: null,
+    platformSource: null,
     filingType: null,
     changes: { subject: null, app: null },
     stage: 'unknown',
+    preliminaryPassedAt: null,
     smsReceivedAt: null,
     attemptsUsed: 0,
     lang: null,
+    variant: null,
     pending: null,
     lastIntent: null,
+    lastIntents: [],
+    fallbackStreak: 0,
     createdAt: iso,
     updatedAt: iso,
+  };
+}
+
+const isIso = (v: unknown): v is string => typeof v === 'string' && Number.isFinite(Date.parse(v)) && Math.abs(Date.parse(v)) < 8.64e15;
+const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | null =>
+  typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : null;
+
+function revivePending(v: unknown): Pending | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  if (p.kind === 'recipient' && ['platform', 'filingType', 'changes'].includes(p.slot as string))
+    return { kind: 'recipient', slot: p.slot as RecipientSlot, times: typeof p.times === 'number' ? p.times : 1 };
+  if (p.kind === 'choose' && Array.isArray(p.options))
+    return { kind: 'choose', options: p.options.filter((o): o is string => typeof o === 'string').slice(0, 3) };
+  if (p.kind === 'sms_time') return { kind: 'sms_time' };
+  return null;
+}
+
+/**
+ * A stored state read back, whatever an older version or a bad write left there: unknown fields
+ * dropped, missing ones defaulted, impossible values (a date out of range) cleared. Reading never
+ * throws, so one bad record can't make a user's every message fail.
+ */
+export function reviveState(raw: unknown, now: Date, platforms: readonly string[]): ConversationState {
+  const fresh = newConversationState(now);
+  if (!raw || typeof raw !== 'object') return fresh;
+  const r = raw as Record<string, unknown>;
+  const changes = (r.changes && typeof r.changes === 'object' ? r.changes : {}) as Record<string, unknown>;
+  const bool = (v: unknown) => (typeof v === 'boolean' ? v : null);
+  return {
+    platform: typeof r.platform === 'string' && platforms.includes(r.platform) ? (r.platform as Platform) : null,
+    platformSource: oneOf(r.platformSource, ['user', 'hint', 'weak'] as const) ?? (typeof r.platform === 'string' ? 'user' : null),
+    filingType: oneOf(r.filingType, FILING_TYPES),
+    changes: { subject: bool(changes.subject), app: bool(changes.app) },
+    stage: oneOf(r.stage, STAGES) ?? 'unknown',
+    preliminaryPassedAt: isIso(r.preliminaryPassedAt) ? r.preliminaryPassedAt : null,
+    smsReceivedAt: isIso(r.smsReceivedAt) ? r.smsReceivedAt : null,
+    attemptsUsed: typeof r.attemptsUsed === 'number' && Number.isFinite(r.attemptsUsed) ? Math.max(0, Math.min(99, Math.floor(r.attemptsUsed))) : 0,
+    lang: oneOf(r.lang, ['zh-Hans', 'zh-Hant', 'en'] as const),
+    variant: oneOf(r.variant, ['tw', 'hk'] as const),
+    pending: revivePending(r.pending),
+    lastIntent: typeof r.lastIntent === 'string' ? r.lastIntent : null,
+    lastIntents: Array.isArray(r.lastIntents) ? r.lastIntents.filter((x): x is string => typeof x === 'string').slice(-5) : [],
+    fallbackStreak: typeof r.fallbackStreak === 'number' && Number.isFinite(r.fallbackStreak) ? Math.max(0, Math.floor(r.fallbackStreak)) : 0,
+    createdAt: isIso(r.createdAt) ? r.createdAt : fresh.createdAt,
+    updatedAt: isIso(r.updatedAt) ? r.updatedAt : fresh.updatedAt,
   };
 }
 
@@ -59,14 +134,17 @@ export interface ApiState {
   attemptsLeft: number;
 }
 
-export function toApiState(s: ConversationState): ApiState {
+export function toApiState(s: ConversationState, rules: StateRules): ApiState {
+  const received = s.smsReceivedAt ? Date.parse(s.smsReceivedAt) : NaN;
+  const deadline = Number.isFinite(received) ? new Date(received + rules.validityMs) : null;
   return {
     platform: s.platform,
     filingType: s.filingType,
     stage: s.stage,
     smsReceivedAt: s.smsReceivedAt,
-    deadline: s.smsReceivedAt ? new Date(Date.parse(s.smsReceivedAt) + SMS_VALIDITY_MS).toISOString() : null,
+    // A deadline beyond the Date range (a corrupt record) is reported as unknown, never a crash.
+    deadline: deadline && Number.isFinite(deadline.getTime()) ? deadline.toISOString() : null,
     attemptsUsed: s.attemptsUsed,
-    attemptsLeft: Math.max(0, MAX_ATTEMPTS - s.attemptsUsed),
+    attemptsLeft: Math.max(0, rules.attempts - s.attemptsUsed),
   };
 }

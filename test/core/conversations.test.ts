@@ -192,7 +192,7 @@ describe('Traditional Chinese and Cantonese (zh-Hant)', () => {
         '核驗簡訊會發給誰',
         (b) => {
           expect(b.intent).toBe('sms.recipient');
-          expect(b.reply).toMatch(/主體負責人.*小程序負責人|主體負責人.*小程式負責人/);
+          expect(b.reply).toMatch(/主辦單位負責人.*小程(?:序|式)負責人/);
         },
       ],
     ]);
@@ -231,7 +231,7 @@ describe('who gets the SMS, slot by slot', () => {
         '2026-01-02T02:04:00Z',
         '主体信息也改了',
         (b) => {
-          expect(b.reply).toMatch(/主体负责人（主办单位负责人） 和 小程序负责人/);
+          expect(b.reply).toMatch(/主体负责人 和 小程序负责人/);
           expect(b.reply).toMatch(/24 小时内各自核验/);
         },
       ],

@@ -56,16 +56,17 @@ describe('DialogueEngine answers', () => {
   it('lets the user pick a did-you-mean suggestion by number, in their language', async () => {
     // A margin of 1 can't be met: every classifier answer becomes fallback with suggestions.
     const { engine } = newEngine(new Nlu(sharedKb(), { threshold: 0.35, margin: 1 }));
-    const first = await say(engine, 'f', '核验短信一直收不到');
+    const first = await say(engine, 'f', '核验短信的链接打不开');
     expect(first.reply.intent).toBe('fallback');
-    expect(first.reply.suggestions[0].intent).toBe('sms.not_received');
+    expect(first.reply.suggestions[0].intent).toBe('verify.link_broken');
     expect(first.reply.text).toContain(`1. ${first.reply.suggestions[0].question}`);
     const second = await say(engine, 'f', '1');
-    expect(second.reply.intent).toBe('sms.not_received');
+    expect(second.reply.intent).toBe('verify.link_broken');
+    expect(second.reply.decidedBy).toBe('choice');
     expect(second.reply.lang).toBe('zh-Hans');
     // The choice is used once: a later "1" is just a message again.
     const third = await say(engine, 'f', '1');
-    expect(third.reply.intent).not.toBe('sms.not_received');
+    expect(third.reply.intent).not.toBe('verify.link_broken');
   });
 
   it('falls back politely on an out-of-scope question', async () => {

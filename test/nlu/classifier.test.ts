@@ -51,13 +51,13 @@ describe('Nlu', () => {
   ])('recognises the official error in "%s"', (text, intent) => {
     const r = nlu.parse(text);
     expect(r.intent).toBe(intent);
-    expect(r.matchedBy).toBe('pattern');
+    expect(r.source).toBe('error_string');
   });
 
   it('recognises an error string with a typo (fuzzy)', () => {
     const r = nlu.parse('重发的时候说该条验正库里找不到纪录');
     expect(r.intent).toBe('resend.not_found');
-    expect(r.matchedBy).toBe('pattern');
+    expect(r.source).toBe('error_string');
     expect(r.confidence).toBeLessThan(1);
   });
 
@@ -71,7 +71,7 @@ describe('Nlu', () => {
     const strict = new Nlu(sharedKb(), { threshold: 0.35, margin: 1 });
     const r = strict.parse('核验短信一直收不到');
     expect(r.intent).toBe('fallback');
-    expect(r.matchedBy).toBe('low_confidence');
+    expect(r.source).toBe('low_confidence');
     expect(r.candidates.length).toBeGreaterThan(0);
     expect(r.candidates.length).toBeLessThanOrEqual(3);
     expect(r.candidates[0].intent).toBe('sms.not_received');

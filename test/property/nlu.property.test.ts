@@ -186,12 +186,12 @@ describe('tokenizer on arbitrary Unicode', () => {
 });
 
 describe('detectLanguage on arbitrary Unicode', () => {
-  it('never throws and answers zh-Hans, zh-Hant or en with a tw / hk variant', () => {
+  it('never throws and answers zh-Hans, zh-Hant or en with a tw / hk variant or none', () => {
     fc.assert(
       fc.property(fc.oneof(anyText, longText), (text) => {
         const { lang, variant } = detectLanguage(text);
         expect(LANGS).toContain(lang);
-        expect(['tw', 'hk']).toContain(variant);
+        expect(['tw', 'hk', null]).toContain(variant);
       }),
       { numRuns: 200 },
     );
@@ -215,7 +215,7 @@ describe('Nlu.parse on arbitrary Unicode', () => {
       expect(c.confidence).toBeGreaterThanOrEqual(0);
       expect(c.confidence).toBeLessThanOrEqual(1);
     }
-    expect(r.normalized).toBe(normalize(text));
+    expect(typeof r.entities.isQuestion).toBe('boolean');
   };
 
   it('returns an intent of the contract, a confidence in [0, 1], a known language, at most 3 candidates', () => {

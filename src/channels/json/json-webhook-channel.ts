@@ -4,7 +4,7 @@ import type { EngineResult } from '../../core/dialogue-engine';
 import { PLATFORMS, type Message } from '../../core/types';
 import { sendError } from '../../http-errors';
 import { hmacSha256Hex, safeEqual } from '../signatures';
-import { toApiState } from '../../state/conversation-state';
+import type { ApiState, ConversationState } from '../../state/conversation-state';
 import type { ConversationStore } from '../../state/conversation-store';
 import type { RateLimitResult } from '../../state/rate-limiter';
 
@@ -43,6 +43,9 @@ export function jsonWebhookRouter(
   options: {
     bodyLimit: string;
     webhookSecret?: string;
+    /** The API's view of a state (deadline, tries left), and a stored value read back as one. */
+    apiState: (state: ConversationState) => ApiState;
+    revive: (stored: unknown) => ConversationState;
     /** The user's message budget; undefined when it can't be checked (then the message goes through). */
     rateLimit?: (userId: string) => Promise<RateLimitResult | undefined>;
   },
@@ -97,7 +100,8 @@ export function jsonWebhookRouter(
         lang: reply.lang,
         suggestions: reply.suggestions,
         sources: reply.sources,
-        state: toApiState(state),
+        decidedBy: reply.decidedBy,
+        state: options.apiState(state),
       });
     },
   );
@@ -105,7 +109,7 @@ export function jsonWebhookRouter(
   router.get('/conversations/:userId', async (req, res) => {
     const state = await store.get(req.params.userId);
     if (!state) return sendError(res, 404, 'not_found', 'No conversation for this user.');
-    res.json({ userId: req.params.userId, state: toApiState(state) });
+    res.json({ userId: req.params.userId, state: options.apiState(options.revive(state)) });
   });
 
   router.delete('/conversations/:userId', async (req, res) => {

@@ -1,0 +1,131 @@
+import type { EventMention } from '../nlu/entities';
+import type { Ranked } from '../nlu/intent-classifier';
+import type { Parse } from '../nlu/nlu';
+import type { ConversationState } from '../state/conversation-state';
+import { FALLBACK } from './intent-ids';
+
+/** Why a turn got its intent: logged, counted in /metrics, returned by the API, shown by the eval. */
+export const DECIDED_BY = [
+  'classifier',
+  'error_string',
+  'low_confidence',
+  'out_of_scope',
+  'slot_answer',
+  'stage_report',
+  'attempt_report',
+  'choice',
+  'forget',
+  'follow_up',
+  'own_situation',
+  'sms_missing',
+] as const;
+export type DecidedBy = (typeof DECIDED_BY)[number];
+
+export interface Decision {
+  intent: string;
+  confidence: number;
+  decidedBy: DecidedBy;
+  /** Did-you-mean candidates (for a fallback) or runners-up. */
+  candidates: Ranked[];
+}
+
+/** Intents a short slot answer may look like to the classifier ("新增接入" reads as a report). */
+const SLOT_LOOKALIKES = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
+/** Knowledge intents a report of wrong tries may look like ("输错4次了"). */
+const ATTEMPT_LOOKALIKES = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit', 'state.report', FALLBACK]);
+
+/** General answers a question about the user's own time or tries may look like. */
+const OWN_LOOKALIKES = new Set(['verify.validity', 'verify.attempt_limit', 'state.query', 'sms.arrival_time', FALLBACK]);
+
+/** Stage events the user reports as having happened to their current filing. */
+export const reported = (events: EventMention[]) => events.filter((e) => e.polarity === 'happened' && e.role === 'current');
+
+/** Whether the message gives what the who-gets-the-SMS question asked for (or anything that flow uses). */
+function answersRecipientQuestion(parse: Parse): boolean {
+  const e = parse.entities;
+  return (
+    e.platforms.some((p) => p.strength === 'strong' && p.role === 'current' && p.polarity !== 'not') ||
+    e.filingType !== undefined ||
+    e.situation !== undefined ||
+    e.changes !== undefined ||
+    e.slotAnswer !== undefined
+  );
+}
+
+/**
+ * The dialogue policy: which intent this turn answers, from the parse, the state and the question
+ * pending, and why. Pure. Rules are tried in order; the first that applies decides.
+ */
+export function decide(parse: Parse, state: ConversationState): Decision {
+  const { entities: e } = parse;
+  const from = (intent: string, decidedBy: DecidedBy, confidence = 1): Decision => ({ intent, confidence, decidedBy, candidates: [] });
+  const pending = state.pending;
+
+  // The user's right to be forgotten comes before anything else the message may say.
+  if (e.forget) return from('chat.goodbye', 'forget');
+  // "2" right after a did-you-mean list picks that entry.
+  if (pending?.kind === 'choose' && e.choice !== undefined && pending.options[e.choice - 1]) return from(pending.options[e.choice - 1], 'choice');
+  // A pasted official error string is a surer signal than anything else.
+  if (parse.source === 'error_string') return from(parse.intent, 'error_string', parse.confidence);
+
+  const statement = !e.isQuestion;
+  const classified = parse.intent;
+  // An answer to the who-gets-the-SMS question continues that flow, unless it is plainly a new question.
+  if (pending?.kind === 'recipient' && answersRecipientQuestion(parse) && (parse.short || SLOT_LOOKALIKES.has(classified) || classified === 'sms.recipient')) {
+    return from('sms.recipient', 'slot_answer', Math.max(parse.confidence, 0.9));
+  }
+  // "那如果是变更备案呢", "and if it was a change filing instead?": a new case for the question just answered.
+  if (
+    state.lastIntent === 'sms.recipient' &&
+    !pending &&
+    (e.filingType || e.situation || e.changes) &&
+    (SLOT_LOOKALIKES.has(classified) || classified === 'sms.recipient')
+  ) {
+    return from('sms.recipient', 'follow_up', Math.max(parse.confidence, 0.9));
+  }
+  // "昨晚8点" right after "when did the SMS come?".
+  if (pending?.kind === 'sms_time' && e.time && !e.count && statement) return from('state.report', 'slot_answer', 0.9);
+
+  // Reports: "又错了 这是第五次了", "输错3次了". A supposed count ("再试第6次行不行") is a question.
+  if (
+    e.count &&
+    !e.count.supposed &&
+    statement &&
+    !parse.outOfDomain &&
+    (parse.short || ATTEMPT_LOOKALIKES.has(classified) || classified.startsWith('state.'))
+  ) {
+    return from('state.attempt', 'attempt_report', Math.max(parse.confidence, 0.9));
+  }
+  // "初审通过了", "刚收到核验短信", "核验成功了 现在显示管局审核中": a statement of what happened is a report,
+  // whatever it resembles; a complaint ("还是显示管局审核中") or a question gets its answer instead.
+  const events = reported(e.events);
+  // "提交了但还没收到短信" needs troubleshooting more than a record.
+  const missing = e.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
+  // A long story the classifier confidently reads as a knowledge question keeps that reading.
+  const confidentAnswer = !parse.short && parse.source === 'classifier' && !classified.startsWith('state.') && parse.confidence >= 0.8;
+  if (
+    events.length &&
+    statement &&
+    !missing &&
+    !e.complaint &&
+    !confidentAnswer &&
+    !parse.outOfDomain &&
+    !classified.startsWith('chat.') &&
+    classified !== 'state.attempt'
+  ) {
+    return from('state.report', 'stage_report', Math.max(parse.confidence, 0.9));
+  }
+  // A statement that only names the platform or the filing type ("我们是抖音小程序") is a report too.
+  const facts = e.platforms.some((p) => p.strength === 'strong' && p.role === 'current') || e.filingType !== undefined;
+  if (facts && statement && parse.short && !parse.outOfDomain && parse.source !== 'classifier') return from('state.report', 'stage_report', 0.9);
+
+  // "我还剩多久" / "how many tries do I have left": the user's own numbers, not the rule in general.
+  if ((e.asks.time || e.asks.attempts) && e.asks.own && OWN_LOOKALIKES.has(classified) && !parse.outOfDomain) {
+    return from('state.query', 'own_situation', Math.max(parse.confidence, 0.9));
+  }
+  // "nobody has received anything from 12381 yet": troubleshooting, whatever else the story resembles.
+  if (missing && (classified === 'state.report' || parse.source === 'low_confidence') && !parse.outOfDomain) {
+    return from('sms.not_received', 'sms_missing', Math.max(parse.confidence, 0.8));
+  }
+  return { intent: classified, confidence: parse.confidence, decidedBy: parse.source, candidates: parse.candidates };
+}

@@ -1,0 +1,34 @@
+import type { Scope } from '../knowledge/knowledge-base';
+
+const CJK = /[\u3400-\u9fff]/;
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** One alternation of plain words; Latin words on word boundaries, any spacing inside them. */
+function pattern(words: string[]): RegExp | undefined {
+  if (!words.length) return undefined;
+  const alts = [...new Set(words.map((w) => w.toLowerCase()))]
+    .sort((a, b) => b.length - a.length)
+    .map((w) => (CJK.test(w) ? escape(w) : `\\b${escape(w).replace(/ /g, '[ -]?')}\\b`));
+  return new RegExp(alts.join('|'));
+}
+
+/**
+ * Evidence of what a message is about, from intents/scope.yaml: a message that names another app's
+ * code, another service or another licence, and none of the verification's own actors (工信部,
+ * 12381, 管局, 核验...), is out of scope however much it looks like a verification question.
+ */
+export class ScopeDetector {
+  private readonly inDomain?: RegExp;
+  private readonly outOfScope?: RegExp;
+
+  constructor(scope: Scope) {
+    this.inDomain = pattern([...scope.in_domain.zh, ...scope.in_domain.en]);
+    this.outOfScope = pattern(Object.values(scope.out_of_scope).flatMap((w) => [...w.zh, ...w.en]));
+  }
+
+  /** `normalized` is the normaliser's output (Simplified, lower-case, no punctuation). */
+  outOfDomain(normalized: string): boolean {
+    if (!this.outOfScope?.test(normalized)) return false;
+    return !this.inDomain?.test(normalized);
+  }
+}
