@@ -32,7 +32,7 @@ export interface EngineResult {
 }
 
 // "1", "2." or "第2个" picks an entry of the did-you-mean list the bot just showed.
-const CHOICE = /^\s*(?:第\s*)?([1-3一二三])\s*(?:个|條|条|\.|、)?\s*$/u;
+const CHOICE = /^\s*(?:第\s*)?([1-3一二三])(?:\s*(?:个|條|条|\.|、))?\s*$/u;
 const CHOICE_DIGITS: Record<string, number> = { 1: 1, 2: 2, 3: 3, 一: 1, 二: 2, 三: 3 };
 // "清除我的记录" / "forget me": the user's right to have their state deleted.
 const FORGET =

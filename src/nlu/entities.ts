@@ -40,8 +40,9 @@ export interface Entities {
 
 /** Everything the dialogue can use from one raw user message. Pure: `now` is the message time. */
 export function extractEntities(text: string, now: Date, simplified?: string): Entities {
-  // The NLU has usually simplified the text already: pass it to skip the conversion.
-  const s = simplified ?? simplify(text);
+  // The NLU has usually simplified the text already: pass it to skip the conversion. Whitespace
+  // runs are collapsed once here, so no pattern below ever sees more than one space in a row.
+  const s = (simplified ?? simplify(text)).replace(WHITESPACE_RUN, ' ');
   const d = digitize(s.replace(NOT_CLOCK, ' '));
   const out: Entities = { events: extractEvents(s) };
   const assign = <K extends keyof Entities>(key: K, value: Entities[K] | undefined) => {
@@ -63,6 +64,7 @@ export function extractEntities(text: string, now: Date, simplified?: string): E
 const MP = '(?:小程序|小进程|mini ?program|mini ?app)';
 const NEW = '(?:新增|添加)';
 const CLAUSE_END = /[,.;!?，。；！？\n]/;
+const WHITESPACE_RUN = /\s+/g;
 
 /** The part of `s` before `index` that belongs to the same clause. */
 function clauseBefore(s: string, index: number): string {
@@ -85,7 +87,7 @@ const NEGATED = [
 ];
 // A question or a condition right before a verb ("多久收到短信", "how long until I get the code").
 const HYPOTHETICAL = [
-  /(?:多久|多长时间|什么时候|几时|几点|怎么|会不会|能不能|是否|如果|要是)\s*(?:才|能|会|可以)?\s*$/,
+  /(?:多久|多长时间|什么时候|几时|几点|怎么|会不会|能不能|是否|如果|要是)(?:\s*(?:才|能|会|可以))?\s*$/,
   /\b(?:how long|will|would|if|until|should i|do i|does it)\b(?:\s+\S+){0,3}\s*$/,
 ];
 const isNegated = (s: string, index: number) => [...NEGATED, ...HYPOTHETICAL].some((re) => re.test(clauseBefore(s, index)));
@@ -209,7 +211,8 @@ const PERIODS: Array<[RegExp, (h: number) => number, number]> = [
   // 晚上12点 is midnight at the end of that day.
   [/晚|夜|evening|night/, (h) => (h < 12 ? h + 12 : h === 12 ? 24 : h), 20],
 ];
-const ZH_DAY = '今天|今日|昨天|昨日|前天|今|昨|\\d+\\s*天(?:之|以)?前';
+// Numbers are bounded (\d{1,3} after a non-digit) so a long digit run costs linear time, not quadratic.
+const ZH_DAY = '今天|今日|昨天|昨日|前天|今|昨|(?<!\\d)\\d{1,3}\\s*天(?:之|以)?前';
 const ZH_PERIOD = '凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|晚|早';
 // Message-wide period words: only unambiguous ones (a lone 早 / 晚 counts only next to the hour).
 const ANY_PERIOD = /凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚上|夜里|昨晚|今早|今晚|morning|afternoon|evening|night|noon|midnight/;
@@ -217,7 +220,7 @@ const ANY_PERIOD = /凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚�
 // Clock times. Each needs an hour marker: 点 / 时, hh:mm, am / pm, o'clock, or "at N".
 const ZH_CLOCK = new RegExp(
   `(?:(?<day>${ZH_DAY})\\s*)?(?:(?<period>${ZH_PERIOD})\\s*)?(?:大概|大约|差不多|约|在)?(?<![\\d.])(?<h>\\d{1,2})\\s*` +
-    `(?:[点时]\\s*(?:(?<half>半)|(?<quarter>\\d)\\s*刻|(?<m>\\d{1,2})(?!\\s*(?:分钟|个|小时|次)))?|:(?<mm>\\d{2}))` +
+    `(?:[点时](?:\\s*(?:(?<half>半)|(?<quarter>\\d)\\s*刻|(?<m>\\d{1,2})(?!\\s*(?:分钟|个|小时|次))))?|:(?<mm>\\d{2}))` +
     `(?!\\d)(?:\\s*(?<ampm>a\\.?m\\b|p\\.?m\\b))?`,
 );
 const EN_CLOCK = [
@@ -225,8 +228,8 @@ const EN_CLOCK = [
   /\b(?<h>\d{1,2})\s*o['’]?clock/,
   /\b(?:at|around|about)\s+(?<h>\d{1,2})\b(?![:.]?\d|\s*(?:times|minutes?|mins?|hours?|hrs?|days?|attempts?|tries|%))/,
 ];
-const ZH_AGO = /(?<n>\d+|半)\s*个?\s*(?<half>半)?\s*(?<unit>分钟|分|小时|钟头|天)\s*(?:之|以)?前/;
-const ZH_AGO_DAY = /\d+\s*天(?:之|以)?前/; // "两天前晚上8点": a day offset for a clock time
+const ZH_AGO = /(?<n>(?<!\d)\d{1,4}|半)(?:\s*个)?(?:\s*(?<half>半))?\s*(?<unit>分钟|分|小时|钟头|天)\s*(?:之|以)?前/;
+const ZH_AGO_DAY = /(?<!\d)\d{1,3}\s*天(?:之|以)?前/; // "两天前晚上8点": a day offset for a clock time
 const EN_AGO = new RegExp(`\\b(?<n>${EN_NUMBER}|half an?)\\s+(?<unit>minutes?|mins?|hours?|hrs?|days?)\\s+ago\\b`);
 const UNIT_MS: Array<[RegExp, number]> = [
   [/分|min/, 60_000],
@@ -236,13 +239,13 @@ const UNIT_MS: Array<[RegExp, number]> = [
 const JUST = /刚(?:刚|才|收到|到|来|提交|验证|核验|发|通过|下来|拿到)|\bjust (?:now|got|received|came|arrived|submitted|verified)\b|moments? ago/;
 // A lone 早 / 晚 after a day is too loose here (昨天早就提交了); 昨晚 / 今早 are kept whole.
 const ZH_DAY_PERIOD = new RegExp(
-  `(?<day>今天|今日|昨天|昨日|前天|\\d+\\s*天前)\\s*(?<period>凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)|(?<day2>昨晚|昨夜|今早|今晚)`,
+  `(?<day>今天|今日|昨天|昨日|前天|(?<!\\d)\\d{1,3}\\s*天前)\\s*(?<period>凌晨|半夜|早上|早晨|上午|中午|下午|傍晚|晚上|夜里)|(?<day2>昨晚|昨夜|今早|今晚)`,
 );
 const EN_DAY_PERIOD = /(?<day>yesterday|today|this)\s+(?<period>morning|afternoon|evening|night)|(?<day2>last night|tonight)/;
 
 function dayOffset(word: string | undefined): number | undefined {
   if (!word) return undefined;
-  const ago = /(\d+)\s*天/.exec(word);
+  const ago = /(\d{1,3})\s*天/.exec(word);
   if (ago) return -Number(ago[1]);
   return DAYS.find(([re]) => re.test(word))?.[1];
 }
@@ -291,8 +294,8 @@ const RELATIVE = /又|再次|再一次|\bagain\b|\banother\b|\bmore\b/;
 
 // [pattern with the number in group 1 (or a fixed n), needs an error word in the message].
 const COUNTS: Array<[RegExp, number | undefined, boolean]> = [
-  [/第\s*(\d+)\s*次/g, undefined, false],
-  [/(?<!第\s*)(\d+)\s*[次回遍]/g, undefined, false],
+  [/第\s*(\d{1,3})\s*次/g, undefined, false],
+  [/(?<!第\s?)(?<!\d)(\d{1,3})\s*[次回遍]/g, undefined, false],
   [
     new RegExp(`\\b(${EN_COUNT_NUMBER})\\s+(?:more\\s+)?(?:wrong\\s+|failed\\s+|bad\\s+|incorrect\\s+)?(?:times?|attempts?|tries|entries)\\b`, 'g'),
     undefined,
@@ -379,7 +382,7 @@ const EVENTS: Array<[StageEvent, RegExp[]]> = [
 ];
 // The platform's "preliminary review passed" SMS is not the MIIT one.
 const PRELIMINARY_WORDS = /初审|平台审核|preliminary|platform review|initial review/;
-const PRELIMINARY_SMS = /(?:初审|平台审核|审核)(?:通过|结果)?的?\s*(?:短信|通知)?\s*$/;
+const PRELIMINARY_SMS = /(?:初审|平台审核|审核)(?:通过|结果)?的?(?:\s*(?:短信|通知))?\s*$/;
 
 function extractEvents(s: string): StageEvent[] {
   const found = new Set<StageEvent>();

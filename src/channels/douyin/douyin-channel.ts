@@ -3,6 +3,7 @@ import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { HandleMessage } from '../channel';
+import { limitText } from '../message-text';
 import { safeEqual, sha1Hex } from '../signatures';
 import type { DouyinApiClient } from './douyin-api-client';
 
@@ -25,8 +26,6 @@ export interface DouyinRouterOptions {
 /** Sent instead of an answer to images, stickers, videos…: the bot only reads text. */
 export const DOUYIN_TEXT_ONLY_REPLY = '请直接输入文字问题 / Please type your question as text';
 
-// The JSON API's limit on a message (api.md); longer Douyin texts are cut rather than dropped.
-const MAX_TEXT_CHARS = 2000;
 // Douyin retries on timeouts for a while; a delivery id is remembered at least this long, and
 // longer than the replay window so a replayed message is either stale or a known duplicate.
 const DEDUP_TTL_S = 24 * 3600;
@@ -127,7 +126,7 @@ async function reply(m: ReceivedMessage, handle: HandleMessage, api: DouyinApiCl
   if (m.messageType === 'text' && m.text.trim()) {
     const { reply: answer } = await handle({
       userId,
-      text: [...m.text].slice(0, MAX_TEXT_CHARS).join(''),
+      text: limitText(m.text), // the JSON API's limit (api.md): longer texts are cut rather than dropped
       timestamp: m.timestamp,
       channel: 'douyin',
       platform: undefined, // the platform the user files on is unknown: Douyin is only where they ask

@@ -1,4 +1,5 @@
 import type { HandleMessage } from '../channel';
+import { limitText } from '../message-text';
 
 /** What a WeChat / WeCom callback asks of the bot, from its XML fields. */
 export type Inbound =
@@ -50,7 +51,8 @@ export async function replyTextFor(
   if (inbound.kind === 'unsupported') return phrase('channel_type_text');
   const { reply } = await handle({
     userId: `${channel}:${fields.FromUserName}`,
-    text: inbound.text,
+    // Longer than the JSON API's 2,000 characters: answered on the first 2,000, like Douyin.
+    text: limitText(inbound.text),
     timestamp: createTimeOf(fields),
     channel,
     messageId: fields.MsgId,
