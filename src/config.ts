@@ -55,8 +55,15 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+// Secure mode needs the AppID to decrypt; with the key alone the channel would have to accept
+// plaintext, which the key is there to prevent.
+const checked = schema.refine((c) => !c.WECHAT_ENCODING_AES_KEY || c.WECHAT_APPID, {
+  path: ['WECHAT_APPID'],
+  message: 'required when WECHAT_ENCODING_AES_KEY is set (secure mode decrypts with it)',
+});
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = checked.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${issues}`);

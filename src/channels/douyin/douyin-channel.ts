@@ -96,7 +96,8 @@ export function douyinRouter(options: DouyinRouterOptions): Router {
 
     const deliveryId = req.get('Msg-Id')?.trim() || message.serverMessageId;
     let first = false;
-    await idempotency.once(`douyin:msg:${deliveryId}`, Math.max(DEDUP_TTL_S, 2 * maxSkewS), async () => {
+    // Scoped to the account and the sender: a Msg-Id alone must not match another user's message.
+    await idempotency.once(`douyin:msg:${message.toUserId}:${message.fromUserId}:${deliveryId}`, Math.max(DEDUP_TTL_S, 2 * maxSkewS), async () => {
       first = true;
       return true;
     });

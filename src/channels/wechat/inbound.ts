@@ -24,9 +24,14 @@ export function inboundOf(fields: Record<string, string>): Inbound {
   }
 }
 
-/** Retries carry the same MsgId; events have none, so FromUserName + CreateTime identify them. */
+/**
+ * Retries carry the same MsgId; events have none, so FromUserName + CreateTime identify them. A
+ * MsgId is unique only per account and user: the key holds the account (ToUserName, and WeCom's
+ * AgentID) and the sender too, so one user's MsgId can never fetch another's cached reply.
+ */
 export function dedupKey(channel: string, fields: Record<string, string>): string {
-  return fields.MsgId ? `${channel}:msg:${fields.MsgId}` : `${channel}:evt:${fields.FromUserName}:${fields.CreateTime}:${fields.Event ?? ''}`;
+  const scope = `${fields.ToUserName ?? ''}:${fields.AgentID ?? ''}:${fields.FromUserName ?? ''}`;
+  return fields.MsgId ? `${channel}:msg:${scope}:${fields.MsgId}` : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}`;
 }
 
 /** The message time from CreateTime (Unix seconds); the server clock when it is missing or bad. */
