@@ -127,6 +127,7 @@ export function createApp(deps: AppDeps): Express {
     jsonWebhookRouter((m) => engine()!.handle(m), store, {
       bodyLimit: config.BODY_LIMIT,
       webhookSecret: config.WEBHOOK_SECRET,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
       rateLimit: (userId) => withinLimit(userId, 'json'),
     }),
   );

@@ -32,9 +32,9 @@ const schema = z.object({
   BODY_LIMIT: z.string().default('64kb'),
 
   // Channels: each starts only when its keys are set.
-  /** When set, POST /api/v1/messages needs X-Signature: sha256=<hex HMAC-SHA256 of the raw body>. */
+  /** When set, POST /api/v1/messages needs X-Signature-Timestamp and X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body>. */
   WEBHOOK_SECRET: optional,
-  /** Reject signed platform callbacks whose timestamp is further than this from now (0 = off). */
+  /** Reject signed requests (JSON webhook, platform callbacks) whose timestamp is further than this from now (0 = off). */
   WEBHOOK_MAX_SKEW_S: z.coerce.number().int().min(0).default(300),
   WECHAT_TOKEN: optional,
   WECHAT_APPID: optional,

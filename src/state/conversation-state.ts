@@ -1,4 +1,4 @@
-import type { Lang, Platform } from '../core/types';
+import { PLATFORMS, type Lang, type Platform } from '../core/types';
 
 export const STAGES = ['unknown', 'filling', 'platform_review', 'sms_verification', 'bureau_review', 'approved', 'rejected'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -48,6 +48,48 @@ export function newConversationState(now: Date): ConversationState {
   };
 }
 
+/** Latest instant a Date can hold (ECMAScript: 8.64e15 ms after the epoch). */
+const MAX_DATE_MS = 8.64e15;
+const LANGS: readonly Lang[] = ['zh-Hans', 'zh-Hant', 'en'];
+
+/** An ISO time whose deadline (24 h later) is still a valid Date, else null. */
+function safeIso(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const t = Date.parse(value);
+  return Number.isFinite(t) && Math.abs(t) + SMS_VALIDITY_MS <= MAX_DATE_MS ? new Date(t).toISOString() : null;
+}
+
+const oneOf = <T>(allowed: readonly T[], value: unknown): T | null => (allowed.includes(value as T) ? (value as T) : null);
+const boolOrNull = (v: unknown) => (typeof v === 'boolean' ? v : null);
+
+/**
+ * A stored value as a state every handler can work with: anything a store holds (an older or
+ * corrupted value, a time that overflows the Date range) becomes a valid state, field by field,
+ * instead of failing every later turn and GET of that user. Undefined for no value at all.
+ * Fields it doesn't know are kept as they are.
+ */
+export function readableState(value: unknown, now: Date = new Date()): ConversationState | undefined {
+  if (value === undefined || value === null) return undefined;
+  const v = (typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const changes = (typeof v.changes === 'object' && v.changes !== null ? v.changes : {}) as Record<string, unknown>;
+  const nowIso = now.toISOString();
+  // Fields this version doesn't know are kept as stored (a newer instance may have written them).
+  return {
+    ...(v as Partial<ConversationState>),
+    platform: oneOf(PLATFORMS, v.platform),
+    filingType: oneOf(FILING_TYPES, v.filingType),
+    changes: { subject: boolOrNull(changes.subject), app: boolOrNull(changes.app) },
+    stage: oneOf(STAGES, v.stage) ?? 'unknown',
+    smsReceivedAt: safeIso(v.smsReceivedAt),
+    attemptsUsed: typeof v.attemptsUsed === 'number' && Number.isInteger(v.attemptsUsed) && v.attemptsUsed >= 0 ? v.attemptsUsed : 0,
+    lang: oneOf(LANGS, v.lang),
+    pending: typeof v.pending === 'string' ? v.pending : null,
+    lastIntent: typeof v.lastIntent === 'string' ? v.lastIntent : null,
+    createdAt: safeIso(v.createdAt) ?? nowIso,
+    updatedAt: safeIso(v.updatedAt) ?? nowIso,
+  };
+}
+
 /** The `state` object of the JSON API (api.md): derived fields computed, internals left out. */
 export interface ApiState {
   platform: Platform | null;
@@ -65,7 +107,8 @@ export function toApiState(s: ConversationState): ApiState {
     filingType: s.filingType,
     stage: s.stage,
     smsReceivedAt: s.smsReceivedAt,
-    deadline: s.smsReceivedAt ? new Date(Date.parse(s.smsReceivedAt) + SMS_VALIDITY_MS).toISOString() : null,
+    // Computed safely: a stored time at the edge of the Date range gives no deadline, not a crash.
+    deadline: safeIso(s.smsReceivedAt) ? new Date(Date.parse(s.smsReceivedAt!) + SMS_VALIDITY_MS).toISOString() : null,
     attemptsUsed: s.attemptsUsed,
     attemptsLeft: Math.max(0, MAX_ATTEMPTS - s.attemptsUsed),
   };

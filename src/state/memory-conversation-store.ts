@@ -1,5 +1,5 @@
 import NodeCache from 'node-cache';
-import type { ConversationState } from './conversation-state';
+import { readableState, type ConversationState } from './conversation-state';
 import type { ConversationStore } from './conversation-store';
 
 /**
@@ -15,7 +15,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async get(key: string): Promise<ConversationState | undefined> {
-    return this.cache.get<ConversationState>(key);
+    return readableState(this.cache.get<ConversationState>(key));
   }
 
   async set(key: string, value: ConversationState): Promise<void> {
@@ -27,7 +27,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async update(key: string, fn: (current: ConversationState | undefined) => ConversationState): Promise<ConversationState> {
-    const next = fn(this.cache.get<ConversationState>(key));
+    const next = fn(readableState(this.cache.get<ConversationState>(key)));
     // set() stores a clone, so the caller may keep next.
     this.cache.set(key, next);
     return next;

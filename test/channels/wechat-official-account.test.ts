@@ -173,6 +173,20 @@ describe('WeChat Official Account: plaintext mode', () => {
     expect(parseWechatXml(b.text).Content).toBe(parseWechatXml(a.text).Content);
   });
 
+  it.each([
+    ['at the end of the Date range', '8639999999999'],
+    ['far beyond it', '99999999999999'],
+    ['in milliseconds', String(Date.now())],
+    ['negative', '-1'],
+    ['not a number', 'soon'],
+  ])('answers a CreateTime %s as a time near the server clock', async (_name, ct) => {
+    const { app, store } = appWith();
+    const xml = textXml('刚收到核验短信', 'oBadTime').replace(/<CreateTime>\d+<\/CreateTime>/, `<CreateTime>${ct}</CreateTime>`);
+    expect((await post(app, xml)).status).toBe(200);
+    const state = await store.get('wechat:oBadTime');
+    expect(Math.abs(Date.parse(state!.smsReceivedAt!) - Date.now())).toBeLessThan(60_000);
+  });
+
   it('keeps MsgId as a string (no number precision loss)', () => {
     expect(parseWechatXml(textXml('x', 'o', '6054768590064713728')).MsgId).toBe('6054768590064713728');
   });

@@ -34,6 +34,14 @@ describeWithRedis('Redis backends', () => {
     expect(ttl).toBeLessThanOrEqual(120);
   });
 
+  it('reads corrupt JSON under a user key as a blank state, not an error', async () => {
+    const redis = client();
+    const p = prefix();
+    await redis.set(`${p}u`, '{"platform":"wechat",');
+    const store = new RedisConversationStore(redis, 60, p);
+    expect(await store.get('u')).toMatchObject({ platform: null, stage: 'unknown', attemptsUsed: 0 });
+  });
+
   it('loses no update when two instances (two connections) update one user at once', async () => {
     const p = prefix();
     const a = new RedisConversationStore(client(), 60, p);

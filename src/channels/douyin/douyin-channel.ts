@@ -4,6 +4,7 @@ import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { HandleMessage } from '../channel';
 import { limitText } from '../message-text';
+import { messageTimeOrNow } from '../message-time';
 import { safeEqual, sha1Hex } from '../signatures';
 import type { DouyinApiClient } from './douyin-api-client';
 
@@ -163,7 +164,7 @@ function receivedMessage(event: Record<string, unknown>): ReceivedMessage | unde
     serverMessageId: String(serverMessageId),
     messageType: typeof content.message_type === 'string' ? content.message_type : 'unknown',
     text: typeof content.text === 'string' ? content.text : '',
-    timestamp: createTimeS === undefined ? new Date() : new Date(createTimeS * 1000),
+    timestamp: messageTimeOrNow(createTimeS),
     createTimeS,
   };
 }

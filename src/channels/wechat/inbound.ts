@@ -1,5 +1,6 @@
 import type { HandleMessage } from '../channel';
 import { limitText } from '../message-text';
+import { messageTimeOrNow } from '../message-time';
 
 /** What a WeChat / WeCom callback asks of the bot, from its XML fields. */
 export type Inbound =
@@ -34,10 +35,9 @@ export function dedupKey(channel: string, fields: Record<string, string>): strin
   return fields.MsgId ? `${channel}:msg:${scope}:${fields.MsgId}` : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}`;
 }
 
-/** The message time from CreateTime (Unix seconds); the server clock when it is missing or bad. */
+/** The message time from CreateTime (Unix seconds); the server clock when it is missing, bad or implausible. */
 export function createTimeOf(fields: Record<string, string>): Date {
-  const seconds = Number(fields.CreateTime);
-  return Number.isFinite(seconds) && seconds > 0 && seconds < 8.64e12 ? new Date(seconds * 1000) : new Date();
+  return messageTimeOrNow(fields.CreateTime);
 }
 
 /**
