@@ -9,10 +9,18 @@ const log = moduleLogger('main');
 
 function main(): void {
   const config = loadConfig();
-  const backends = createBackends(config);
   const metrics = new Metrics();
+  const backends = createBackends(config, metrics);
   let engine: DialogueEngine | undefined;
-  const app = createApp({ config, engine: () => engine, store: backends.store, idempotency: backends.idempotency, rateLimiter: backends.rateLimiter, metrics });
+  const app = createApp({
+    config,
+    engine: () => engine,
+    store: backends.store,
+    idempotency: backends.idempotency,
+    rateLimiter: backends.rateLimiter,
+    globalRateLimiter: backends.globalRateLimiter,
+    metrics,
+  });
   const server = app.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: config.PORT, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.

@@ -5,7 +5,8 @@ import { findPersonalData } from '../privacy/mask';
 import type { UnansweredLog } from '../state/unanswered-log';
 import { extractEntities } from '../nlu/entities';
 import type { Nlu, NluResult } from '../nlu/nlu';
-import { newConversationState, type ConversationState } from '../state/conversation-state';
+import { carriesFacts, newConversationState, type ConversationState } from '../state/conversation-state';
+import { throttledWarning } from '../throttled-warning';
 import type { ConversationStore } from '../state/conversation-store';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { FALLBACK } from './intent-ids';
@@ -59,6 +60,8 @@ interface TurnResult extends EngineResult {
  */
 export class DialogueEngine {
   private readonly log: Logger = moduleLogger('dialogue');
+  /** Once a minute at most while the store is down, not once per message. */
+  private readonly warnStore = throttledWarning(this.log);
   private readonly kb: KnowledgeBase;
 
   constructor(
@@ -80,6 +83,7 @@ export class DialogueEngine {
     this.metrics?.classification.observe((performance.now() - started) / 1000);
     let turn: TurnResult | undefined;
     let state: ConversationState;
+    let saved = true;
     try {
       state = await this.store.update(message.userId, (current) => {
         turn = this.answer(message, parsed, current ?? newConversationState(message.timestamp));
@@ -92,11 +96,12 @@ export class DialogueEngine {
     } catch (err) {
       // The store is down: still answer, from what this message says alone, and keep nothing.
       this.metrics?.storeErrors.inc({ operation: 'update' });
-      this.log.warn('state store unavailable: answering without state', { userId: message.userId, error: (err as Error).message });
+      this.warnStore('state store unavailable: answering without state', { userId: message.userId, error: (err as Error).message });
       turn ??= this.answer(message, parsed, newConversationState(message.timestamp));
       state = turn.state;
+      saved = false;
     }
-    const reply = turn!.reply;
+    const reply = saved ? turn!.reply : this.unsavedReply(turn!, parsed);
     const ms = performance.now() - started;
     this.metrics?.reply.observe(ms / 1000);
     this.metrics?.intents.inc({ intent: reply.intent });
@@ -245,6 +250,29 @@ export class DialogueEngine {
       sources: found.mobiles.length ? [this.kb.phonePrefixes.source] : found.codes || found.idNumbers ? ['002 §2'] : [],
       intent: found.mobiles.length ? 'phone.supported_prefixes' : 'verify.how_to',
     };
+  }
+
+  /**
+   * The reply of a turn whose state could not be stored: it must not claim to have noted anything.
+   * The lines that say so ("记下了…") are left out and a short note says it wasn't saved; a request
+   * to be forgotten says it couldn't be done yet.
+   */
+  private unsavedReply(turn: TurnResult, parsed: NluResult): Reply {
+    const { reply } = turn;
+    const ctx = { lang: reply.lang, variant: parsed.variant };
+    const say = (key: string) => localize(phrase({ kb: this.kb, base: baseOf(reply.lang) }, key), ctx);
+    if (turn.forget) return { ...reply, text: say('not_forgotten') };
+    if (!carriesFacts(turn.state)) return reply;
+    const claims = ['noted', 'attempts_count'].map(
+      (key) =>
+        new RegExp(
+          `^${localize(this.kb.text[key][baseOf(reply.lang)], ctx)
+            .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+            .replace(/\\?\{\w+\\?\}/g, '.{0,80}')}$`,
+        ),
+    );
+    const kept = reply.text.split('\n').filter((line) => !claims.some((re) => re.test(line)));
+    return { ...reply, text: [say('not_saved'), ...kept].join('\n').trim() };
   }
 
   /** A sentence of intents/_dialogue.yaml in both languages, for channels that don't know the user's yet. */

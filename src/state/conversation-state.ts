@@ -48,6 +48,21 @@ export function newConversationState(now: Date): ConversationState {
   };
 }
 
+/** Whether a state holds anything the user told the bot (what a failed save would lose). */
+export function carriesFacts(s: ConversationState): boolean {
+  const blank = newConversationState(new Date(0));
+  return (
+    s.platform !== blank.platform ||
+    s.filingType !== blank.filingType ||
+    s.changes.subject !== blank.changes.subject ||
+    s.changes.app !== blank.changes.app ||
+    s.stage !== blank.stage ||
+    s.smsReceivedAt !== blank.smsReceivedAt ||
+    s.attemptsUsed !== blank.attemptsUsed ||
+    s.pending !== blank.pending
+  );
+}
+
 /** Latest instant a Date can hold (ECMAScript: 8.64e15 ms after the epoch). */
 const MAX_DATE_MS = 8.64e15;
 const LANGS: readonly Lang[] = ['zh-Hans', 'zh-Hant', 'en'];

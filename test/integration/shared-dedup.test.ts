@@ -20,6 +20,9 @@ describeWithRedis('dedup and rate limits shared through Redis', () => {
     });
     return { app, backends };
   });
+  beforeAll(async () => {
+    expect(await Promise.all(instances.map((i) => i.backends.ready()))).toEqual([true, true]);
+  });
   afterAll(async () => {
     await Promise.all(instances.map((i) => i.backends.close()));
   });

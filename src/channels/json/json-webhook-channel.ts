@@ -4,6 +4,7 @@ import type { EngineResult } from '../../core/dialogue-engine';
 import { PLATFORMS, type Message } from '../../core/types';
 import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
+import { throttledWarning } from '../../throttled-warning';
 import { parseMessageTime } from '../message-time';
 import { freshTimestamp, hmacSha256Hex, safeEqual } from '../signatures';
 import { toApiState } from '../../state/conversation-state';
@@ -31,7 +32,7 @@ const messageBody = z.object({
   channel: z.string().max(64).optional(),
 });
 
-const log = moduleLogger('json-api');
+const warn = throttledWarning(moduleLogger('json-api'));
 
 /** The signed string: "<timestamp>." followed by the body bytes (api.md). */
 export const signedPayload = (timestamp: string, body: Buffer) => Buffer.concat([Buffer.from(`${timestamp}.`), body]);
@@ -103,7 +104,12 @@ export function jsonWebhookRouter(
       const limit = await options.rateLimit?.(body.userId);
       if (limit && !limit.allowed) {
         res.setHeader('Retry-After', String(Math.ceil(limit.resetMs / 1000)));
-        return sendError(res, 429, 'rate_limited', 'Too many messages from this user; try again in a minute.');
+        return sendError(
+          res,
+          429,
+          'rate_limited',
+          limit.scope === 'global' ? 'The bot is busy; try again in a moment.' : 'Too many messages from this user; try again in a minute.',
+        );
       }
       const { reply, state } = await handle({
         userId: body.userId,
@@ -127,7 +133,7 @@ export function jsonWebhookRouter(
   // Reading or deleting state needs the store: while it is down these are 503, not 500 (the
   // message endpoint answers from a blank state instead).
   const storeDown = (res: express.Response, err: unknown) => {
-    log.warn('state store unavailable', { error: err instanceof Error ? err.message : String(err) });
+    warn('state store unavailable', { error: err instanceof Error ? err.message : String(err) });
     sendError(res, 503, 'store_unavailable', 'Conversation state is unavailable right now; try again shortly.');
   };
 
