@@ -35,6 +35,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** RATE_LIMIT_GLOBAL_PER_S across all users (callers choose user ids); none when off. */
   globalRateLimiter?: RateLimiter;
+  /** True while the process shuts down: /readyz says 503 so load balancers stop sending. */
+  draining?: () => boolean;
 }
 
 /** Which channel a path belongs to, for the request metrics. */
@@ -75,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
+    if (deps.draining?.()) return res.status(503).json({ status: 'stopping' });
     const trained = engine()?.ready ?? false;
     const storeOk = await store.ping().then(
       () => true,

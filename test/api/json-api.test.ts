@@ -236,3 +236,11 @@ describe('metrics and rate limits', () => {
     expect((await send('calm')).status).toBe(200);
   });
 });
+
+describe('paths', () => {
+  it.each(['/api/v1/conversations/%ZZ', '/api/v1/conversations/%E4%BD'])('400 (not a logged 500) for bad percent-encoding: %s', async (p) => {
+    const res = await request(app).get(p);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_path');
+  });
+});

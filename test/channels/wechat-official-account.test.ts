@@ -208,9 +208,18 @@ describe('WeChat Official Account: plaintext mode', () => {
     expect(res.status).toBe(200);
   });
 
+  it('answers a user who types "<!DOCTYPE html>" (it is text in CDATA, not markup)', async () => {
+    const { app } = appWith();
+    const res = await post(app, textXml('<!DOCTYPE html> 收不到短信'));
+    expect(res.status).toBe(200);
+    expect(parseWechatXml(res.text).Content).toMatch(/beian\.miit\.gov\.cn|短信/);
+  });
+
   it.each([
     ['malformed XML', '<xml><Content>oops'],
     ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'],
+    ['a DOCTYPE after the root element', '<xml><Content><![CDATA[hi]]></Content></xml><!DOCTYPE x [<!ENTITY a "b">]>'],
+    ['an ENTITY declaration inside an element', '<xml><Content><!ENTITY a "b"></Content></xml>'],
     ['no XML at all', 'hello'],
   ])('400 for %s', async (_n, body) => {
     const { app } = appWith();
