@@ -1,6 +1,7 @@
 // Type-aware lint of src and tests (CI runs it): promises must be awaited or handled, no unused code.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import regexp from 'eslint-plugin-regexp';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'data/**', '**/*.js', '**/*.mjs'] },
@@ -14,6 +15,16 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
       // Async methods that implement a Promise-returning port without awaiting anything are fine.
       '@typescript-eslint/require-await': 'off',
+    },
+  },
+  {
+    // Every regex in src may see user text: none may backtrack super-linearly (nested or adjacent
+    // unbounded quantifiers that can trade characters) or move quadratically over a long run.
+    files: ['src/**/*.ts'],
+    plugins: { regexp },
+    rules: {
+      'regexp/no-super-linear-backtracking': ['error', { report: 'potential' }],
+      'regexp/no-super-linear-move': ['error', { report: 'potential', ignorePartial: false }],
     },
   },
   {

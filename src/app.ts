@@ -17,7 +17,7 @@ import type { ConversationStore } from './state/conversation-store';
 import { Metrics } from './metrics';
 import { newConversationState } from './state/conversation-state';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
-import { MemoryRateLimiter, type RateLimitResult, type RateLimiter } from './state/rate-limiter';
+import { GLOBAL_KEY, globalRateLimiter, MemoryRateLimiter, type RateLimitResult, type RateLimiter } from './state/rate-limiter';
 
 const log = moduleLogger('app');
 
@@ -33,6 +33,10 @@ export interface AppDeps {
   onDouyinProcessed?: (work: Promise<void>) => void;
   metrics?: Metrics;
   rateLimiter?: RateLimiter;
+  /** RATE_LIMIT_GLOBAL_PER_S across all users (callers choose user ids); none when off. */
+  globalRateLimiter?: RateLimiter;
+  /** True while the process shuts down: /readyz says 503 so load balancers stop sending. */
+  draining?: () => boolean;
 }
 
 /** Which channel a path belongs to, for the request metrics. */
@@ -50,6 +54,7 @@ export function createApp(deps: AppDeps): Express {
   const idempotency = deps.idempotency ?? new MemoryIdempotencyStore();
   const metrics = deps.metrics ?? new Metrics();
   const rateLimiter = deps.rateLimiter ?? new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN);
+  const globalLimiter = deps.globalRateLimiter ?? (config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S) : undefined);
   const app = express();
   app.disable('x-powered-by');
   app.use(helmet());
@@ -72,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.get('/readyz', async (_req, res) => {
+    if (deps.draining?.()) return res.status(503).json({ status: 'stopping' });
     const trained = engine()?.ready ?? false;
     const storeOk = await store.ping().then(
       () => true,
@@ -81,16 +87,30 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const phrase = (key: string) => engine()?.bilingual(key) ?? '';
-  /** The per-user budget; if the limiter's store is down, let the message through. */
+  /**
+   * The global budget first (a flood of made-up user ids is cut before it costs anything per user),
+   * then the user's own. A limiter that can't answer lets the message through.
+   */
   const withinLimit = async (userId: string, channel: string): Promise<RateLimitResult | undefined> => {
-    try {
-      const result = await rateLimiter.hit(userId);
-      if (!result.allowed) metrics.rateLimited.inc({ channel });
-      return result;
-    } catch {
-      metrics.storeErrors.inc({ operation: 'rate_limit' });
-      return undefined;
+    let last: RateLimitResult | undefined;
+    const budgets: Array<[RateLimiter | undefined, string, 'global' | 'user']> = [
+      [globalLimiter, GLOBAL_KEY, 'global'],
+      [rateLimiter, userId, 'user'],
+    ];
+    for (const [limiter, key, scope] of budgets) {
+      if (!limiter) continue;
+      try {
+        last = { ...(await limiter.hit(key)), scope };
+      } catch {
+        metrics.storeErrors.inc({ operation: 'rate_limit' });
+        continue;
+      }
+      if (!last.allowed) {
+        metrics.rateLimited.inc({ channel, scope });
+        return last;
+      }
     }
+    return last;
   };
   // Chat channels: over the limit, a polite text instead of an answer, and no state change.
   const handle: HandleMessage = async (message) => {
@@ -129,6 +149,7 @@ export function createApp(deps: AppDeps): Express {
       revive: (stored) => engine()!.revive(stored, new Date()),
       bodyLimit: config.BODY_LIMIT,
       webhookSecret: config.WEBHOOK_SECRET,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
       rateLimit: (userId) => withinLimit(userId, 'json'),
     }),
   );

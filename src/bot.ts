@@ -8,10 +8,11 @@ import { Nlu } from './nlu/nlu';
 import type { ConversationStore } from './state/conversation-store';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
 import { MemoryConversationStore } from './state/memory-conversation-store';
-import { MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
+import { globalRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
 import { RedisConversationStore } from './state/redis-conversation-store';
 import { RedisIdempotencyStore } from './state/redis-idempotency-store';
-import { FileUnansweredLog, RedisUnansweredLog, type UnansweredLog } from './state/unanswered-log';
+import { FileUnansweredLog, GuardedUnansweredLog, RedisUnansweredLog, type UnansweredLog } from './state/unanswered-log';
+import { throttledWarning } from './throttled-warning';
 
 const log = moduleLogger('backends');
 
@@ -27,50 +28,78 @@ export function createEngine(
   return new DialogueEngine(nlu, store, metrics, unanswered);
 }
 
-export function createStore(config: Pick<Config, 'STATE_TTL_S'>): ConversationStore {
-  return new MemoryConversationStore(config.STATE_TTL_S);
+export function createStore(config: Pick<Config, 'STATE_TTL_S' | 'STATE_MAX_KEYS'>, metrics?: Metrics): ConversationStore {
+  return new MemoryConversationStore(config.STATE_TTL_S, { maxKeys: config.STATE_MAX_KEYS, onEvict: () => metrics?.stateEvictions.inc() });
 }
 
 export interface Backends {
   store: ConversationStore;
   idempotency: IdempotencyStore;
   rateLimiter: RateLimiter;
+  /** RATE_LIMIT_GLOBAL_PER_S across all users; undefined when it is 0 (off). */
+  globalRateLimiter?: RateLimiter;
   unanswered: UnansweredLog;
+  /** Resolves true once the shared store is connected (at once without Redis), false after `timeoutMs`. */
+  ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
 }
 
+type BackendConfig = Pick<
+  Config,
+  | 'STATE_TTL_S'
+  | 'STATE_MAX_KEYS'
+  | 'REDIS_URL'
+  | 'RATE_LIMIT_PER_MIN'
+  | 'RATE_LIMIT_GLOBAL_PER_S'
+  | 'UNANSWERED_LOG'
+  | 'UNANSWERED_LOG_MAX_BYTES'
+  | 'UNANSWERED_MAX_QUESTIONS'
+>;
+
 /** In-process by default; everything shared through Redis when REDIS_URL is set (several instances). */
-export function createBackends(config: Pick<Config, 'STATE_TTL_S' | 'REDIS_URL' | 'RATE_LIMIT_PER_MIN' | 'UNANSWERED_LOG'>): Backends {
+export function createBackends(config: BackendConfig, metrics?: Metrics): Backends {
+  // A failing unanswered log is counted and warned about once a minute, never a failed turn.
+  const guarded = (log: UnansweredLog) => new GuardedUnansweredLog(log, () => metrics?.storeErrors.inc({ operation: 'unanswered' }));
   if (!config.REDIS_URL) {
-    const store = createStore(config);
+    const store = createStore(config, metrics);
     const idempotency = new MemoryIdempotencyStore();
     return {
       store,
       idempotency,
       rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN),
-      unanswered: new FileUnansweredLog(config.UNANSWERED_LOG),
+      globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S) : undefined,
+      unanswered: guarded(new FileUnansweredLog(config.UNANSWERED_LOG, config.UNANSWERED_LOG_MAX_BYTES)),
+      ready: async () => true,
       close: async () => {
         await store.close();
         await idempotency.close();
       },
     };
   }
-  // Fail fast while Redis is away (answers go on without state) and reconnect by itself.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: true });
-  let lastErrorLog = 0;
-  redis.on('error', (err: Error) => {
-    if (Date.now() - lastErrorLog > 10_000) {
-      lastErrorLog = Date.now();
-      log.warn('redis error', { error: err.message });
-    }
-  });
+  // Commands fail at once while Redis is disconnected (no offline queue piling up, no 1-2 s per
+  // request): state falls back to a blank one, dedup and rate limits to memory. ioredis reconnects
+  // by itself.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
+  const warn = throttledWarning(log, 10_000);
+  redis.on('error', (err: Error) => warn('redis error', { error: err.message }));
   redis.on('ready', () => log.info('redis ready'));
   const store = new RedisConversationStore(redis, config.STATE_TTL_S);
+  const idempotency = new RedisIdempotencyStore(redis);
   return {
     store,
-    idempotency: new RedisIdempotencyStore(redis),
+    idempotency,
     rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_PER_MIN),
-    unanswered: new RedisUnansweredLog(redis),
-    close: () => store.close(),
+    globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S, redis) : undefined,
+    unanswered: guarded(new RedisUnansweredLog(redis, undefined, config.UNANSWERED_MAX_QUESTIONS)),
+    ready: (timeoutMs = 5000) =>
+      new Promise<boolean>((resolve) => {
+        if (redis.status === 'ready') return resolve(true);
+        redis.once('ready', () => resolve(true));
+        setTimeout(() => resolve(redis.status === 'ready'), timeoutMs).unref();
+      }),
+    close: async () => {
+      await idempotency.close();
+      await store.close();
+    },
   };
 }

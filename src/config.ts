@@ -21,20 +21,35 @@ const schema = z.object({
     .int()
     .positive()
     .default(7 * 24 * 3600),
+  /** Without Redis: at most this many users' state in memory, the least recently active evicted first (0 = no limit). */
+  STATE_MAX_KEYS: z.coerce.number().int().min(0).default(100_000),
   /** When set (redis://host:6379/0), state, dedup keys and rate-limit counters live in Redis. */
   REDIS_URL: optional,
   /** Messages per user per minute; more get 429 on the JSON API and a polite text on chat channels. */
   RATE_LIMIT_PER_MIN: z.coerce.number().int().positive().default(30),
+  /**
+   * Messages per second across all users (the deployment's, through Redis; else this instance's);
+   * 429 / a polite text beyond. Callers choose user ids, so the per-user limit alone bounds nothing. 0 = off.
+   */
+  RATE_LIMIT_GLOBAL_PER_S: z.coerce.number().int().min(0).default(0),
   /** Where unanswered questions are counted without Redis (with REDIS_URL they go to Redis). */
   UNANSWERED_LOG: z.string().default('data/unanswered.jsonl'),
+  /** The unanswered log file is rotated to <file>.1 at this size (so at most about twice this on disk). */
+  UNANSWERED_LOG_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(5 * 1024 * 1024),
+  /** With Redis, the unanswered counts keep the this many most frequent questions. */
+  UNANSWERED_MAX_QUESTIONS: z.coerce.number().int().positive().default(10_000),
   /** When set, every /api/v1 request needs Authorization: Bearer <token>. */
   API_TOKEN: optional,
   BODY_LIMIT: z.string().default('64kb'),
 
   // Channels: each starts only when its keys are set.
-  /** When set, POST /api/v1/messages needs X-Signature: sha256=<hex HMAC-SHA256 of the raw body>. */
+  /** When set, POST /api/v1/messages needs X-Signature-Timestamp and X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body>. */
   WEBHOOK_SECRET: optional,
-  /** Reject signed platform callbacks whose timestamp is further than this from now (0 = off). */
+  /** Reject signed requests (JSON webhook, platform callbacks) whose timestamp is further than this from now (0 = off). */
   WEBHOOK_MAX_SKEW_S: z.coerce.number().int().min(0).default(300),
   WECHAT_TOKEN: optional,
   WECHAT_APPID: optional,
@@ -55,8 +70,15 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+// Secure mode needs the AppID to decrypt; with the key alone the channel would have to accept
+// plaintext, which the key is there to prevent.
+const checked = schema.refine((c) => !c.WECHAT_ENCODING_AES_KEY || c.WECHAT_APPID, {
+  path: ['WECHAT_APPID'],
+  message: 'required when WECHAT_ENCODING_AES_KEY is set (secure mode decrypts with it)',
+});
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = checked.safeParse(env);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`Invalid configuration: ${issues}`);

@@ -31,6 +31,9 @@ export const errorHandler: ErrorRequestHandler = (error: unknown, req, res, _nex
   const err = (typeof error === 'object' && error !== null ? error : {}) as HttpishError;
   const known = typeof err.type === 'string' ? BODY_ERRORS[err.type] : undefined;
   if (known) return sendError(res, known[0], known[1], known[2]);
+  // The router decodes path parameters with decodeURIComponent: "%ZZ" or half a UTF-8 sequence is
+  // the client's mistake, answered as such and not logged as ours.
+  if (error instanceof URIError) return sendError(res, 400, 'invalid_path', 'The path has invalid percent-encoding.');
   if (err.expose === true && typeof err.status === 'number' && err.status >= 400 && err.status < 500)
     return sendError(res, err.status, 'invalid_request', 'The body could not be read (e.g. corrupt gzip).');
   log.error('unhandled error', {

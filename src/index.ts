@@ -1,3 +1,6 @@
+import './load-env';
+import http from 'node:http';
+import net from 'node:net';
 import { createApp } from './app';
 import { createBackends, createEngine } from './bot';
 import { loadConfig } from './config';
@@ -9,12 +12,27 @@ const log = moduleLogger('main');
 
 function main(): void {
   const config = loadConfig();
-  const backends = createBackends(config);
   const metrics = new Metrics();
+  const backends = createBackends(config, metrics);
   let engine: DialogueEngine | undefined;
-  const app = createApp({ config, engine: () => engine, store: backends.store, idempotency: backends.idempotency, rateLimiter: backends.rateLimiter, metrics });
-  const server = app.listen(config.PORT, config.HOST, () => {
-    log.info('listening', { port: config.PORT, state: config.REDIS_URL ? 'redis' : 'memory' });
+  // Set on SIGTERM: /readyz says 503 and every response closes its connection.
+  let stopping = false;
+  const app = createApp({
+    config,
+    engine: () => engine,
+    store: backends.store,
+    idempotency: backends.idempotency,
+    rateLimiter: backends.rateLimiter,
+    globalRateLimiter: backends.globalRateLimiter,
+    metrics,
+    draining: () => stopping,
+  });
+  const server = http.createServer((req, res) => {
+    if (stopping) res.setHeader('Connection', 'close');
+    app(req, res);
+  });
+  server.listen(config.PORT, config.HOST, () => {
+    log.info('listening', { port: (server.address() as net.AddressInfo).port, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
     setImmediate(() => {
       engine = createEngine(config, backends.store, metrics, backends.unanswered);
@@ -22,19 +40,22 @@ function main(): void {
     });
   });
 
-  // SIGTERM: stop accepting, let in-flight requests finish, close Redis, exit 0.
-  let stopping = false;
+  // SIGTERM: stop accepting connections, finish in-flight requests, answer any request that still
+  // arrives on an open keep-alive connection (with Connection: close), close Redis, exit 0.
+  // http.Server.close() would also destroy idle keep-alive connections at once, and a request a
+  // client sends on one at that moment fails with ECONNRESET. So only the listening socket is
+  // closed; an idle connection ends after its response or when its keep-alive timeout (announced
+  // to the client in the Keep-Alive header) runs out.
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal });
-    server.close(() => {
+    net.Server.prototype.close.call(server, () => {
       void backends.close().finally(() => {
         log.info('stopped');
         process.exit(0);
       });
     });
-    server.closeIdleConnections();
     // A client holding a connection open must not keep us from exiting.
     setTimeout(() => {
       log.warn('forcing exit after 10 s');

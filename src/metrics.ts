@@ -37,8 +37,13 @@ export class Metrics {
   });
   readonly rateLimited = new Counter({
     name: 'beian_rate_limited_total',
-    help: 'Messages refused by the per-user rate limit',
-    labelNames: ['channel'],
+    help: 'Messages refused by a rate limit (scope: user or global)',
+    labelNames: ['channel', 'scope'],
+    registers: [this.registry],
+  });
+  readonly stateEvictions = new Counter({
+    name: 'beian_state_evictions_total',
+    help: 'Conversations evicted from the memory store to stay within STATE_MAX_KEYS (least recently used first)',
     registers: [this.registry],
   });
 

@@ -9,6 +9,7 @@ export function safeEqual(a: string | undefined, b: string | undefined): boolean
 }
 
 export const hmacSha256Hex = (secret: string, body: Buffer | string) => createHmac('sha256', secret).update(body).digest('hex');
+export const sha256Hex = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 export const sha1Hex = (data: Buffer | string) => createHash('sha1').update(data).digest('hex');
 
 /** A platform timestamp (Unix seconds) within `maxSkewS` of now; 0 turns the check off (replay window). */

@@ -1,4 +1,5 @@
 import './quiet';
+import '../load-env';
 import readline from 'node:readline';
 import { createEngine, createStore } from '../bot';
 import { loadConfig } from '../config';

@@ -1,4 +1,5 @@
 import './quiet';
+import '../load-env';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createEngine, createStore } from '../bot';

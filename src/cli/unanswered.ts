@@ -1,4 +1,5 @@
 import './quiet';
+import '../load-env';
 import { createBackends } from '../bot';
 import { loadConfig } from '../config';
 

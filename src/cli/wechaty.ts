@@ -1,4 +1,5 @@
 import './quiet';
+import '../load-env';
 import { ScanStatus, qrcodeValueToImageUrl } from 'wechaty';
 import { createEngine, createStore } from '../bot';
 import { createWechatyBot } from '../channels/wechaty/wechaty-bot';

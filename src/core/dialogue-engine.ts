@@ -3,7 +3,16 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { moduleLogger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Nlu, Parse } from '../nlu/nlu';
-import { newConversationState, reviveState, toApiState, type ApiState, type ConversationState, type StateRules } from '../state/conversation-state';
+import {
+  carriesFacts,
+  newConversationState,
+  reviveState,
+  toApiState,
+  type ApiState,
+  type ConversationState,
+  type StateRules,
+} from '../state/conversation-state';
+import { throttledWarning } from '../throttled-warning';
 import type { ConversationStore } from '../state/conversation-store';
 import type { UnansweredLog } from '../state/unanswered-log';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
@@ -42,6 +51,8 @@ export class DialogueEngine {
   private readonly log: Logger = moduleLogger('dialogue');
   readonly kb: KnowledgeBase;
   private readonly rules: Turn['rules'];
+  /** Once a minute at most while the store is down, not once per message. */
+  private readonly warnStore = throttledWarning(this.log);
 
   constructor(
     private readonly nlu: Nlu,
@@ -92,14 +103,15 @@ export class DialogueEngine {
       }
     } catch (err) {
       // The store is down: still answer, from what this message says alone, and keep nothing.
-      saved = false;
       this.metrics?.storeErrors.inc({ operation: 'update' });
-      this.log.warn('state store unavailable: answering without state', { userId: message.userId, error: (err as Error).message });
-      before = newConversationState(message.timestamp);
-      turn = this.answer(message, parse, before);
+      this.warnStore('state store unavailable: answering without state', { userId: message.userId, error: (err as Error).message });
+      // A store that read and then failed to write has already computed the turn: reuse it.
+      before ??= newConversationState(message.timestamp);
+      turn ??= this.answer(message, parse, before);
       state = turn.state;
+      saved = false;
     }
-    const reply = turn!.reply;
+    const reply = saved ? turn!.reply : this.unsavedReply(turn!, parse);
     const ms = performance.now() - started;
     this.metrics?.reply.observe(ms / 1000);
     this.metrics?.intents.inc({ intent: reply.intent });
@@ -230,6 +242,29 @@ export class DialogueEngine {
       sources: found.mobiles.length ? [this.kb.phonePrefixes.source] : found.codes || found.idNumbers ? ['002 §2'] : [],
       intent: found.mobiles.length ? 'phone.supported_prefixes' : 'verify.how_to',
     };
+  }
+
+  /**
+   * The reply of a turn whose state could not be stored: it must not claim to have noted anything.
+   * The lines that say so ("记下了…") are left out and a short note says it wasn't saved; a request
+   * to be forgotten says it couldn't be done yet.
+   */
+  private unsavedReply(turn: TurnResult, parse: Parse): Reply {
+    const { reply } = turn;
+    const ctx = { lang: reply.lang, variant: parse.variant ?? turn.state.variant ?? 'tw' };
+    const say = (key: string) => localize(phrase({ kb: this.kb, base: baseOf(reply.lang) }, key), ctx);
+    if (turn.forget) return { ...reply, text: say('not_forgotten') };
+    if (!carriesFacts(turn.state)) return reply;
+    const claims = ['noted', 'attempts_count'].map(
+      (key) =>
+        new RegExp(
+          `^${localize(this.kb.text[key][baseOf(reply.lang)], ctx)
+            .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+            .replace(/\\?\{\w+\\?\}/g, '.{0,80}')}$`,
+        ),
+    );
+    const kept = reply.text.split('\n').filter((line) => !claims.some((re) => re.test(line)));
+    return { ...reply, text: [say('not_saved'), ...kept].join('\n').trim() };
   }
 
   /** A sentence of intents/_dialogue.yaml in both languages, for channels that don't know the user's yet. */

@@ -1,4 +1,4 @@
-import type { Lang, Platform } from '../core/types';
+import { PLATFORMS, type Lang, type Platform } from '../core/types';
 
 export const STAGES = ['unknown', 'filling', 'platform_review', 'sms_verification', 'bureau_review', 'approved', 'rejected'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -77,7 +77,9 @@ export function newConversationState(now: Date): ConversationState {
   };
 }
 
-const isIso = (v: unknown): v is string => typeof v === 'string' && Number.isFinite(Date.parse(v)) && Math.abs(Date.parse(v)) < 8.64e15;
+// A time whose deadline (a few days later at most) is still a valid Date: the ECMAScript range ends
+// 8.64e15 ms from the epoch, and a corrupt record at its edge must not crash the deadline maths.
+const isIso = (v: unknown): v is string => typeof v === 'string' && Number.isFinite(Date.parse(v)) && Math.abs(Date.parse(v)) < 8.64e15 - 7 * 86_400_000;
 const oneOf = <T extends string>(v: unknown, allowed: readonly T[]): T | null =>
   typeof v === 'string' && (allowed as readonly string[]).includes(v) ? (v as T) : null;
 
@@ -97,7 +99,7 @@ function revivePending(v: unknown): Pending | null {
  * dropped, missing ones defaulted, impossible values (a date out of range) cleared. Reading never
  * throws, so one bad record can't make a user's every message fail.
  */
-export function reviveState(raw: unknown, now: Date, platforms: readonly string[]): ConversationState {
+export function reviveState(raw: unknown, now: Date, platforms: readonly string[] = PLATFORMS): ConversationState {
   const fresh = newConversationState(now);
   if (!raw || typeof raw !== 'object') return fresh;
   const r = raw as Record<string, unknown>;
@@ -105,7 +107,7 @@ export function reviveState(raw: unknown, now: Date, platforms: readonly string[
   const bool = (v: unknown) => (typeof v === 'boolean' ? v : null);
   return {
     platform: typeof r.platform === 'string' && platforms.includes(r.platform) ? (r.platform as Platform) : null,
-    platformSource: oneOf(r.platformSource, ['user', 'hint', 'weak'] as const) ?? (typeof r.platform === 'string' ? 'user' : null),
+    platformSource: oneOf(r.platformSource, ['user', 'hint', 'weak'] as const) ?? (typeof r.platform === 'string' && !('platformSource' in r) ? 'user' : null),
     filingType: oneOf(r.filingType, FILING_TYPES),
     changes: { subject: bool(changes.subject), app: bool(changes.app) },
     stage: oneOf(r.stage, STAGES) ?? 'unknown',
@@ -147,4 +149,26 @@ export function toApiState(s: ConversationState, rules: StateRules): ApiState {
     attemptsUsed: s.attemptsUsed,
     attemptsLeft: Math.max(0, rules.attempts - s.attemptsUsed),
   };
+}
+
+/**
+ * What a store hands back: undefined for no value, otherwise a valid state whatever was stored
+ * (an older or corrupted value can't fail every later turn and GET of that user).
+ */
+export function readableState(value: unknown, now: Date = new Date()): ConversationState | undefined {
+  return value === undefined || value === null ? undefined : reviveState(value, now);
+}
+
+/** Whether a state holds anything the user told the bot (what a failed save would lose). */
+export function carriesFacts(s: ConversationState): boolean {
+  return (
+    s.platform !== null ||
+    s.filingType !== null ||
+    s.changes.subject !== null ||
+    s.changes.app !== null ||
+    s.stage !== 'unknown' ||
+    s.smsReceivedAt !== null ||
+    s.attemptsUsed !== 0 ||
+    s.pending !== null
+  );
 }

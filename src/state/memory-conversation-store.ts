@@ -1,25 +1,58 @@
 import NodeCache from 'node-cache';
-import type { ConversationState } from './conversation-state';
+import { readableState, type ConversationState } from './conversation-state';
 import type { ConversationStore } from './conversation-store';
+
+export interface MemoryConversationStoreOptions {
+  /** At most this many users are kept; the least recently used go first (0 = no limit). */
+  maxKeys?: number;
+  /** Called once per user evicted to stay within maxKeys (a metric). */
+  onEvict?: () => void;
+}
 
 /**
  * The embedded default, on node-cache. Values are deep-cloned in and out (node-cache's useClones)
  * so it behaves like a network store. Single-threaded JavaScript makes update() atomic as long as
- * fn is synchronous, which the interface requires.
+ * fn is synchronous, which the interface requires. Since callers choose user ids, the number of
+ * users is capped: a Map in recency order (oldest first) on top of node-cache picks whom to evict.
  */
 export class MemoryConversationStore implements ConversationStore {
   private readonly cache: NodeCache;
+  private readonly recency = new Map<string, true>();
+  private readonly maxKeys: number;
+  private readonly onEvict?: () => void;
 
-  constructor(ttlSeconds: number) {
+  constructor(ttlSeconds: number, options: MemoryConversationStoreOptions = {}) {
     this.cache = new NodeCache({ stdTTL: ttlSeconds, checkperiod: Math.min(600, ttlSeconds), useClones: true });
+    this.maxKeys = options.maxKeys ?? 0;
+    this.onEvict = options.onEvict;
+    // Expired and deleted keys leave the recency order too ('del' fires for both).
+    this.cache.on('del', (key: string) => this.recency.delete(key));
+  }
+
+  private touch(key: string): void {
+    this.recency.delete(key);
+    this.recency.set(key, true);
+  }
+
+  private stored(key: string, value: ConversationState): void {
+    this.cache.set(key, value);
+    this.touch(key);
+    while (this.maxKeys > 0 && this.recency.size > this.maxKeys) {
+      const oldest = this.recency.keys().next().value as string;
+      this.recency.delete(oldest);
+      this.cache.del(oldest);
+      this.onEvict?.();
+    }
   }
 
   async get(key: string): Promise<ConversationState | undefined> {
-    return this.cache.get<ConversationState>(key);
+    const value = this.cache.get<ConversationState>(key);
+    if (value !== undefined) this.touch(key);
+    return readableState(value);
   }
 
   async set(key: string, value: ConversationState): Promise<void> {
-    this.cache.set(key, value);
+    this.stored(key, value);
   }
 
   async delete(key: string): Promise<boolean> {
@@ -27,9 +60,9 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async update(key: string, fn: (current: ConversationState | undefined) => ConversationState): Promise<ConversationState> {
-    const next = fn(this.cache.get<ConversationState>(key));
+    const next = fn(readableState(this.cache.get<ConversationState>(key)));
     // set() stores a clone, so the caller may keep next.
-    this.cache.set(key, next);
+    this.stored(key, next);
     return next;
   }
 

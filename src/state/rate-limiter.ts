@@ -1,13 +1,16 @@
 import type Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 
 export interface RateLimitResult {
   allowed: boolean;
   remaining: number;
   /** Milliseconds until the current window ends. */
   resetMs: number;
+  /** Which budget decided: the user's own or the global one (set by the app). */
+  scope?: 'user' | 'global';
 }
 
-/** Per-user message budget in fixed one-minute windows. */
+/** A message budget per key (a user, or GLOBAL_KEY) in fixed windows. */
 export interface RateLimiter {
   hit(key: string): Promise<RateLimitResult>;
 }
@@ -46,22 +49,47 @@ export class MemoryRateLimiter implements RateLimiter {
   }
 }
 
-/** The same budget shared by every instance: INCR on a key that expires with its window. */
-export class RedisRateLimiter implements RateLimiter {
-  constructor(
-    private readonly redis: Redis,
-    private readonly perMinute: number,
-    private readonly prefix = 'beian:rate:',
-  ) {}
+/** rate-limiter-flexible's consume() as a RateLimiter: over the budget it rejects with a RateLimiterRes. */
+export class FlexibleRateLimiter implements RateLimiter {
+  constructor(private readonly limiter: RateLimiterAbstract) {}
 
   async hit(key: string): Promise<RateLimitResult> {
-    const k = this.prefix + key;
-    const [[, count], [, ttl]] = (await this.redis.multi().incr(k).pttl(k).exec()) as [[null, number], [null, number]];
-    let resetMs = ttl;
-    if (ttl < 0) {
-      await this.redis.pexpire(k, WINDOW_MS);
-      resetMs = WINDOW_MS;
+    try {
+      const res = await this.limiter.consume(key);
+      return { allowed: true, remaining: res.remainingPoints, resetMs: res.msBeforeNext };
+    } catch (err) {
+      if (err instanceof RateLimiterRes) return { allowed: false, remaining: 0, resetMs: err.msBeforeNext };
+      throw err;
     }
-    return { allowed: count <= this.perMinute, remaining: Math.max(0, this.perMinute - count), resetMs };
   }
+}
+
+/**
+ * A budget shared by every instance through Redis: one atomic script per hit (the counter and its
+ * expiry are set together, so no key is ever left without one). While Redis is down each instance
+ * counts in memory instead (the insurance limiter) rather than failing or letting everything pass.
+ */
+export class RedisRateLimiter extends FlexibleRateLimiter {
+  constructor(redis: Redis, points: number, options: { durationS?: number; prefix?: string } = {}) {
+    const duration = options.durationS ?? WINDOW_MS / 1000;
+    super(
+      new RateLimiterRedis({
+        storeClient: redis,
+        points,
+        duration,
+        keyPrefix: options.prefix ?? 'beian:rate',
+        insuranceLimiter: new RateLimiterMemory({ points, duration }),
+      }),
+    );
+  }
+}
+
+/** The whole deployment's (or, without Redis, this instance's) messages per second, under one key. */
+export const GLOBAL_KEY = 'all';
+
+/** The global message budget: RATE_LIMIT_GLOBAL_PER_S, in Redis when there is one. */
+export function globalRateLimiter(perSecond: number, redis?: Redis): RateLimiter {
+  return redis
+    ? new RedisRateLimiter(redis, perSecond, { durationS: 1, prefix: 'beian:rate-global' })
+    : new FlexibleRateLimiter(new RateLimiterMemory({ points: perSecond, duration: 1 }));
 }

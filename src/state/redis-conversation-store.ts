@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type Redis from 'ioredis';
-import type { ConversationState } from './conversation-state';
+import { readableState, type ConversationState } from './conversation-state';
 import type { ConversationStore } from './conversation-store';
 
 // Delete the lock only if we still hold it (it may have expired and been taken by someone else).
@@ -28,7 +28,15 @@ export class RedisConversationStore implements ConversationStore {
 
   async get(key: string): Promise<ConversationState | undefined> {
     const raw = await this.redis.get(this.key(key));
-    return raw ? (JSON.parse(raw) as ConversationState) : undefined;
+    if (!raw) return undefined;
+    // Whatever is stored (corrupt JSON included) reads as a valid state, never as an error.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = {};
+    }
+    return readableState(parsed);
   }
 
   async set(key: string, value: ConversationState): Promise<void> {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type Redis from 'ioredis';
-import type { IdempotencyStore } from './idempotency-store';
+import { MemoryIdempotencyStore, type IdempotencyStore } from './idempotency-store';
 
 const WAIT_FOR_OTHER_MS = 10_000;
 
@@ -11,10 +11,13 @@ interface Entry {
 
 /**
  * Dedup across instances: the first delivery claims the key (SET NX) and stores its result; a retry
- * that lands on another instance waits for that result instead of answering twice.
+ * that lands on another instance waits for that result instead of answering twice. While Redis is
+ * unreachable, dedup goes on within this instance (in memory): a delivery is answered, never
+ * failed, because the dedup store is away.
  */
 export class RedisIdempotencyStore implements IdempotencyStore {
   private readonly local = new Map<string, Promise<unknown>>();
+  private readonly fallback = new MemoryIdempotencyStore();
 
   constructor(
     private readonly redis: Redis,
@@ -34,18 +37,27 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     const k = this.prefix + key;
     const started = Date.now();
     for (;;) {
-      if (await this.redis.set(k, JSON.stringify({ done: false } satisfies Entry), 'EX', ttlSeconds, 'NX')) {
+      let claimed: boolean;
+      let raw: string | null = null;
+      try {
+        claimed = (await this.redis.set(k, JSON.stringify({ done: false } satisfies Entry), 'EX', ttlSeconds, 'NX')) !== null;
+        if (!claimed) raw = await this.redis.get(k);
+      } catch {
+        return this.fallback.once(key, ttlSeconds, work);
+      }
+      if (claimed) {
+        let value: T;
         try {
-          const value = await work();
-          await this.redis.set(k, JSON.stringify({ done: true, value } satisfies Entry), 'EX', ttlSeconds);
-          return value;
+          value = await work();
         } catch (err) {
           // Let a retry try again rather than remember a failure.
           await this.redis.del(k).catch(() => undefined);
           throw err;
         }
+        // If the result can't be stored, the answer still goes out; a retry may then run again.
+        await this.redis.set(k, JSON.stringify({ done: true, value } satisfies Entry), 'EX', ttlSeconds).catch(() => undefined);
+        return value;
       }
-      const raw = await this.redis.get(k);
       if (raw) {
         const entry = JSON.parse(raw) as Entry;
         if (entry.done) return entry.value as T;
@@ -56,5 +68,7 @@ export class RedisIdempotencyStore implements IdempotencyStore {
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.fallback.close();
+  }
 }

@@ -1,7 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type Redis from 'ioredis';
+import { moduleLogger } from '../logger';
 import { mask } from '../privacy/mask';
+import { throttledWarning } from '../throttled-warning';
 
 /** A question the bot could not answer with confidence, as FAQ maintainers see it (masked). */
 export interface UnansweredEntry {
@@ -40,45 +42,83 @@ function summarise(entries: UnansweredEntry[], n: number): UnansweredSummary[] {
   return [...by.values()].sort((a, b) => b.count - a.count || b.lastSeen.localeCompare(a.lastSeen)).slice(0, n);
 }
 
-/** One JSON line per unanswered message in a local file (single instance). */
+/** One JSON line per unanswered message in a local file (single instance), rotated by size. */
 export class FileUnansweredLog implements UnansweredLog {
-  constructor(private readonly file: string) {}
+  /** Appends (and rotations) one after another, so a rotation never races a write. */
+  private queue: Promise<void> = Promise.resolve();
 
-  async record(entry: UnansweredEntry): Promise<void> {
+  /**
+   * @param maxBytes once the file reaches this size it becomes `<file>.1` (replacing the one
+   *   before) and a new file starts: the log never takes more than about twice this on disk.
+   */
+  constructor(
+    private readonly file: string,
+    private readonly maxBytes = 5 * 1024 * 1024,
+  ) {}
+
+  private get previous(): string {
+    return `${this.file}.1`;
+  }
+
+  record(entry: UnansweredEntry): Promise<void> {
+    const line = `${JSON.stringify({ ...entry, text: keyOf(entry.text) })}\n`;
+    const write = this.queue.then(() => this.append(line));
+    this.queue = write.catch(() => undefined);
+    return write;
+  }
+
+  private async append(line: string): Promise<void> {
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    await fs.promises.appendFile(this.file, `${JSON.stringify({ ...entry, text: keyOf(entry.text) })}\n`);
+    const size = await fs.promises.stat(this.file).then(
+      (s) => s.size,
+      () => 0,
+    );
+    if (size > 0 && size + Buffer.byteLength(line) > this.maxBytes) await fs.promises.rename(this.file, this.previous);
+    await fs.promises.appendFile(this.file, line);
   }
 
   async top(n: number): Promise<UnansweredSummary[]> {
-    if (!fs.existsSync(this.file)) return [];
-    const entries = (await fs.promises.readFile(this.file, 'utf8'))
-      .split('\n')
-      .filter((l) => l.trim())
-      .flatMap((l) => {
+    const entries: UnansweredEntry[] = [];
+    for (const f of [this.previous, this.file]) {
+      if (!fs.existsSync(f)) continue;
+      for (const l of (await fs.promises.readFile(f, 'utf8')).split('\n')) {
+        if (!l.trim()) continue;
         try {
-          return [JSON.parse(l) as UnansweredEntry];
+          entries.push(JSON.parse(l) as UnansweredEntry);
         } catch {
-          return [];
+          // a torn line (a crash mid-write) is skipped
         }
-      });
+      }
+    }
     return summarise(entries, n);
   }
 }
 
-/** Shared by all instances: a sorted set of counts and a hash of the latest details. */
+// Count the question, keep its latest details, and trim both to the `max` most frequent questions
+// (the least frequent go first), in one step; at most 1,000 go per call (unpack's limits).
+const RECORD_AND_TRIM = `
+redis.call('zincrby', KEYS[1], 1, ARGV[1])
+redis.call('hset', KEYS[2], ARGV[1], ARGV[2])
+local excess = math.min(redis.call('zcard', KEYS[1]) - tonumber(ARGV[3]), 1000)
+if excess > 0 then
+  local gone = redis.call('zrange', KEYS[1], 0, excess - 1)
+  redis.call('zremrangebyrank', KEYS[1], 0, excess - 1)
+  redis.call('hdel', KEYS[2], unpack(gone))
+end
+return 0`;
+
+/** Shared by all instances: a sorted set of counts and a hash of the latest details, at most `maxQuestions` of each. */
 export class RedisUnansweredLog implements UnansweredLog {
   constructor(
     private readonly redis: Redis,
     private readonly prefix = 'beian:unanswered',
+    private readonly maxQuestions = 10_000,
   ) {}
 
   async record(entry: UnansweredEntry): Promise<void> {
     const text = keyOf(entry.text);
-    await this.redis
-      .multi()
-      .zincrby(`${this.prefix}:counts`, 1, text)
-      .hset(`${this.prefix}:last`, text, JSON.stringify({ lang: entry.lang, intent: entry.intent, at: entry.at }))
-      .exec();
+    const details = JSON.stringify({ lang: entry.lang, intent: entry.intent, at: entry.at });
+    await this.redis.eval(RECORD_AND_TRIM, 2, `${this.prefix}:counts`, `${this.prefix}:last`, text, details, String(this.maxQuestions));
   }
 
   async top(n: number): Promise<UnansweredSummary[]> {
@@ -89,5 +129,31 @@ export class RedisUnansweredLog implements UnansweredLog {
       out.push({ text: flat[i], count: Number(flat[i + 1]), lang: last.lang ?? '', lastIntent: last.intent ?? '', lastSeen: last.at ?? '' });
     }
     return out;
+  }
+}
+
+/**
+ * An unanswered log whose failures (an unwritable file, Redis away) never reach the caller: each
+ * is counted (onError) and warned about at most once a minute, not once per message.
+ */
+export class GuardedUnansweredLog implements UnansweredLog {
+  private readonly warn = throttledWarning(moduleLogger('unanswered'));
+
+  constructor(
+    private readonly inner: UnansweredLog,
+    private readonly onError?: () => void,
+  ) {}
+
+  async record(entry: UnansweredEntry): Promise<void> {
+    try {
+      await this.inner.record(entry);
+    } catch (err) {
+      this.onError?.();
+      this.warn('unanswered log write failed', { error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  top(n: number): Promise<UnansweredSummary[]> {
+    return this.inner.top(n);
   }
 }

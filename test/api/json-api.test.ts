@@ -8,6 +8,9 @@ import { newEngine, sharedNlu, testConfig } from '../helpers';
 
 const { engine, store } = newEngine();
 const app = createApp({ config: testConfig(), engine: () => engine, store });
+// Message times relative to the server clock: the API refuses any more than 2 years old.
+const HOUR_S = 3600;
+const nowS = () => Math.floor(Date.now() / 1000);
 const post = (body: unknown) =>
   request(app)
     .post('/api/v1/messages')
@@ -15,7 +18,7 @@ const post = (body: unknown) =>
 
 describe('POST /api/v1/messages', () => {
   it('answers with exactly the fields of api.md', async () => {
-    const res = await post({ userId: 'u-1', text: '收不到核验短信怎么办', timestamp: 1767225600, platform: 'wechat', channel: 'webhook' });
+    const res = await post({ userId: 'u-1', text: '收不到核验短信怎么办', timestamp: nowS() - HOUR_S, platform: 'wechat', channel: 'webhook' });
     expect(res.status).toBe(200);
     expect(res.body).toEqual(
       expect.objectContaining({
@@ -61,7 +64,8 @@ describe('POST /api/v1/messages', () => {
   });
 
   it('accepts an ISO 8601 timestamp', async () => {
-    const res = await post({ userId: 'u-4', text: 'hello', timestamp: '2026-01-01T08:00:00+08:00' });
+    const iso = new Date(Date.now() - 3 * 24 * 3600_000).toISOString().replace('Z', '+00:00');
+    const res = await post({ userId: 'u-4', text: 'hello', timestamp: iso });
     expect(res.status).toBe(200);
     expect(res.body.intent).toBe('chat.greeting');
   });
@@ -81,9 +85,7 @@ describe('POST /api/v1/messages', () => {
     ['userId with control characters', { userId: 'u\u0000x', text: 'hi' }],
     ['text not a string', { userId: 'u', text: 42 }],
     ['unknown platform', { userId: 'u', text: 'hi', platform: 'alipay' }],
-    ['bad timestamp', { userId: 'u', text: 'hi', timestamp: 'yesterday' }],
-    ['negative timestamp', { userId: 'u', text: 'hi', timestamp: -5 }],
-    ['huge timestamp', { userId: 'u', text: 'hi', timestamp: 1e300 }],
+    ['a boolean timestamp', { userId: 'u', text: 'hi', timestamp: true }],
     ['an array body', [1, 2]],
     ['a string body', 'hello'],
     ['null body', null],
@@ -91,6 +93,37 @@ describe('POST /api/v1/messages', () => {
     const res = await request(app).post('/api/v1/messages').set('Content-Type', 'application/json').send(JSON.stringify(body));
     expect(res.status).toBe(400);
     expect(res.body.error).toEqual({ code: 'invalid_request', message: expect.any(String) });
+  });
+
+  it.each([
+    ['a word', 'yesterday'],
+    ['a negative number', -5],
+    ['a huge number', 1e300],
+    ['8.64e12 (overflows the deadline as seconds)', 8.64e12],
+    ['an ISO time at the end of the Date range', '+275760-09-13T00:00:00.000Z'],
+    ['more than 2 years ago', Math.floor(Date.now() / 1000) - 3 * 365 * 24 * HOUR_S],
+    ['more than a day ahead', Math.floor(Date.now() / 1000) + 2 * 24 * HOUR_S],
+    ['milliseconds more than a day ahead', Date.now() + 2 * 24 * HOUR_S * 1000],
+  ])('400 invalid_timestamp for %s, and nothing is stored', async (_name, timestamp) => {
+    const res = await post({ userId: 'bad-ts', text: '刚收到核验短信', timestamp });
+    expect(res.status).toBe(400);
+    expect(res.body.error).toEqual({ code: 'invalid_timestamp', message: expect.stringMatching(/2 years/) });
+    expect(await store.get('bad-ts')).toBeUndefined();
+  });
+
+  it('reads a timestamp above 1e11 as milliseconds (a common client mistake)', async () => {
+    const ms = Date.now() - 2 * HOUR_S * 1000;
+    const res = await post({ userId: 'ms-ts', text: '刚收到核验短信', timestamp: ms });
+    expect(res.status).toBe(200);
+    expect(res.body.state.smsReceivedAt).toBe(new Date(ms).toISOString());
+    expect(res.body.state.deadline).toBe(new Date(ms + 24 * HOUR_S * 1000).toISOString());
+  });
+
+  it('accepts Unix seconds within the window, as before', async () => {
+    const s = nowS() - 5 * HOUR_S;
+    const res = await post({ userId: 's-ts', text: '刚收到核验短信', timestamp: s });
+    expect(res.status).toBe(200);
+    expect(res.body.state.smsReceivedAt).toBe(new Date(s * 1000).toISOString());
   });
 
   it('400 invalid_json for malformed JSON, without a stack trace', async () => {
@@ -120,12 +153,28 @@ describe('POST /api/v1/messages', () => {
 
 describe('conversations', () => {
   it('GET returns the state after a message, DELETE forgets it', async () => {
-    await post({ userId: 'conv-1', text: '我们是抖音小程序', timestamp: 1767225600 });
+    await post({ userId: 'conv-1', text: '我们是抖音小程序', timestamp: nowS() });
     const got = await request(app).get('/api/v1/conversations/conv-1');
     expect(got.status).toBe(200);
     expect(got.body).toEqual({ userId: 'conv-1', state: expect.objectContaining({ platform: 'douyin' }) });
     expect((await request(app).delete('/api/v1/conversations/conv-1')).status).toBe(204);
     expect((await request(app).get('/api/v1/conversations/conv-1')).status).toBe(404);
+  });
+
+  it.each([
+    ['a time at the end of the Date range', { smsReceivedAt: '+275760-09-13T00:00:00.000Z', stage: 'sms_verification' }],
+    ['a time that is not a time', { smsReceivedAt: 'tomorrow', createdAt: 42, updatedAt: null }],
+    ['fields of the wrong type', { stage: 'nowhere', attemptsUsed: -3, changes: 'both', platform: 'alipay' }],
+  ])('GET and later messages still answer 200 when the stored state holds %s', async (_name, poison) => {
+    const userId = `poisoned-${Math.random()}`;
+    await store.set(userId, poison as never);
+    const got = await request(app).get(`/api/v1/conversations/${userId}`);
+    expect(got.status).toBe(200);
+    expect(got.body.state.deadline).toBeNull();
+    const next = await post({ userId, text: '我还剩多少时间' });
+    expect(next.status).toBe(200);
+    const after = await request(app).get(`/api/v1/conversations/${userId}`);
+    expect(after.status).toBe(200);
   });
 
   it('404 for a user never seen', async () => {
@@ -185,5 +234,13 @@ describe('metrics and rate limits', () => {
     expect(third.body.error.code).toBe('rate_limited');
     expect(Number(third.headers['retry-after'])).toBeGreaterThan(0);
     expect((await send('calm')).status).toBe(200);
+  });
+});
+
+describe('paths', () => {
+  it.each(['/api/v1/conversations/%ZZ', '/api/v1/conversations/%E4%BD'])('400 (not a logged 500) for bad percent-encoding: %s', async (p) => {
+    const res = await request(app).get(p);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_path');
   });
 });

@@ -260,6 +260,23 @@ describe('im_receive_msg', () => {
     expect(fake.paths('/im/send/msg/')).toHaveLength(1);
   });
 
+  it('the same Msg-Id from another user (or to another account) is a new message, answered to that user', async () => {
+    const { post, handle, settled } = tracked(setup());
+    const first = textEvent('验证码错误', { id: 'same-id' });
+    await post(first.body, { 'X-Douyin-Signature': sign(first.body), 'Msg-Id': 'delivery-x' });
+    const other = JSON.parse(textEvent('收不到短信', { id: 'same-id' }).body);
+    other.from_user_id = 'another-user';
+    const otherBody = JSON.stringify(other);
+    await post(otherBody, { 'X-Douyin-Signature': sign(otherBody), 'Msg-Id': 'delivery-x' });
+    const account = JSON.parse(first.body);
+    account.to_user_id = 'another-account';
+    const accountBody = JSON.stringify(account);
+    await post(accountBody, { 'X-Douyin-Signature': sign(accountBody), 'Msg-Id': 'delivery-x' });
+    await settled();
+    expect(handle.mock.calls.map((c) => c[0].userId)).toEqual([`douyin:${USER}`, 'douyin:another-user', `douyin:${USER}`]);
+    expect(fake.paths('/im/send/msg/').map((r) => r.body.to_user_id)).toEqual([USER, 'another-user', USER]);
+  });
+
   it('without Msg-Id, dedups on server_message_id', async () => {
     const { post, handle, settled } = tracked(setup());
     const { body } = textEvent('验证码错误');

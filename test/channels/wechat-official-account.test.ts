@@ -56,7 +56,7 @@ function appWith(env: Record<string, string> = {}, handleDelayMs = 0) {
       return real(m);
     };
   }
-  const config = testConfig({ WECHAT_TOKEN: TOKEN, WECHAT_APPID: APPID, WECHAT_ENCODING_AES_KEY: AES_KEY, ...env });
+  const config = testConfig({ WECHAT_TOKEN: TOKEN, ...env });
   // The customer-service API only when the deployment has the app secret, as in production.
   return {
     app: createApp({ config, engine: () => engine, store, wechatApi: env.WECHAT_APP_SECRET ? api : undefined }),
@@ -64,8 +64,12 @@ function appWith(env: Record<string, string> = {}, handleDelayMs = 0) {
   };
 }
 
+/** Secure (AES) mode: the EncodingAESKey and AppID configured. */
+const SECURE = { WECHAT_APPID: APPID, WECHAT_ENCODING_AES_KEY: AES_KEY };
+
 const now = () => String(Math.floor(Date.now() / 1000));
-const query = (timestamp = now(), nonce = 'n0nce') => ({ timestamp, nonce, signature: wechatSignature(TOKEN, timestamp, nonce) });
+let nonceSeq = 0;
+const query = (timestamp = now(), nonce = `n0nce${++nonceSeq}`) => ({ timestamp, nonce, signature: wechatSignature(TOKEN, timestamp, nonce) });
 let msgSeq = 1000;
 const textXml = (content: string, from = 'oUser1', msgId = String(++msgSeq)) =>
   `<xml><ToUserName><![CDATA[gh_bot]]></ToUserName><FromUserName><![CDATA[${from}]]></FromUserName><CreateTime>${now()}</CreateTime><MsgType><![CDATA[text]]></MsgType><Content><![CDATA[${content}]]></Content><MsgId>${msgId}</MsgId></xml>`;
@@ -166,7 +170,21 @@ describe('WeChat Official Account: plaintext mode', () => {
     const ev = `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oEv</FromUserName><CreateTime>1767225600</CreateTime><MsgType>event</MsgType><Event>subscribe</Event></xml>`;
     const a = await post(app, ev);
     const b = await post(app, ev);
-    expect(a.text).toBe(b.text);
+    expect(parseWechatXml(b.text).Content).toBe(parseWechatXml(a.text).Content);
+  });
+
+  it.each([
+    ['at the end of the Date range', '8639999999999'],
+    ['far beyond it', '99999999999999'],
+    ['in milliseconds', String(Date.now())],
+    ['negative', '-1'],
+    ['not a number', 'soon'],
+  ])('answers a CreateTime %s as a time near the server clock', async (_name, ct) => {
+    const { app, store } = appWith();
+    const xml = textXml('刚收到核验短信', 'oBadTime').replace(/<CreateTime>\d+<\/CreateTime>/, `<CreateTime>${ct}</CreateTime>`);
+    expect((await post(app, xml)).status).toBe(200);
+    const state = await store.get('wechat:oBadTime');
+    expect(Math.abs(Date.parse(state!.smsReceivedAt!) - Date.now())).toBeLessThan(60_000);
   });
 
   it('keeps MsgId as a string (no number precision loss)', () => {
@@ -190,9 +208,18 @@ describe('WeChat Official Account: plaintext mode', () => {
     expect(res.status).toBe(200);
   });
 
+  it('answers a user who types "<!DOCTYPE html>" (it is text in CDATA, not markup)', async () => {
+    const { app } = appWith();
+    const res = await post(app, textXml('<!DOCTYPE html> 收不到短信'));
+    expect(res.status).toBe(200);
+    expect(parseWechatXml(res.text).Content).toMatch(/beian\.miit\.gov\.cn|短信/);
+  });
+
   it.each([
     ['malformed XML', '<xml><Content>oops'],
     ['a DOCTYPE', '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "b">]><xml><Content>&a;</Content></xml>'],
+    ['a DOCTYPE after the root element', '<xml><Content><![CDATA[hi]]></Content></xml><!DOCTYPE x [<!ENTITY a "b">]>'],
+    ['an ENTITY declaration inside an element', '<xml><Content><!ENTITY a "b"></Content></xml>'],
     ['no XML at all', 'hello'],
   ])('400 for %s', async (_n, body) => {
     const { app } = appWith();
@@ -204,7 +231,7 @@ describe('WeChat Official Account: plaintext mode', () => {
 
 describe('WeChat Official Account: secure (AES) mode', () => {
   it('decrypts the official sample and answers with an encrypted, signed reply', async () => {
-    const { app } = appWith({ WEBHOOK_MAX_SKEW_S: '0' });
+    const { app } = appWith({ ...SECURE, WEBHOOK_MAX_SKEW_S: '0' });
     const encrypt =
       'hyzAe4OzmOMbd6TvGdIOO6uBmdJoD0Fk53REIHvxYtJlE2B655HuD0m8KUePWB3+LrPXo87wzQ1QLvbeUgmBM4x6F8PGHQHFVAFmOD2LdJF9FrXpbUAh0B5GIItb52sn896wVsMSHGuPE328HnRGBcrS7C41IzDWyWNlZkyyXwon8T332jisa+h6tEDYsVticbSnyU8dKOIbgU6ux5VTjg3yt+WGzjlpKn6NPhRjpA912xMezR4kw6KWwMrCVKSVCZciVGCgavjIQ6X8tCOp3yZbGpy0VxpAe+77TszTfRd5RJSVO/HTnifJpXgCSUdUue1v6h0EIBYYI1BD1DlD+C0CR8e6OewpusjZ4uBl9FyJvnhvQl+q5rv1ixrcpCumEPo5MJSgM9ehVsNPfUM669WuMyVWQLCzpu9GhglF2PE=';
     const q = { ...query('1409735669', '1320562132'), encrypt_type: 'aes', msg_signature: '5d197aaffba7e9b25a30732f161a50dee96bd5fa' };
@@ -217,7 +244,7 @@ describe('WeChat Official Account: secure (AES) mode', () => {
   });
 
   it('round-trips a message encrypted with our own key (compatible mode carries both)', async () => {
-    const { app } = appWith();
+    const { app } = appWith(SECURE);
     const inner = textXml('核验短信发给谁', 'oSecure');
     const encrypt = crypt.encrypt(inner);
     const q = query();
@@ -231,7 +258,7 @@ describe('WeChat Official Account: secure (AES) mode', () => {
   });
 
   it('refuses a bad msg_signature and a message for another appid', async () => {
-    const { app } = appWith();
+    const { app } = appWith(SECURE);
     const q = query();
     const encrypt = crypt.encrypt(textXml('hi'));
     const bad = await post(app, `<xml><Encrypt>${encrypt}</Encrypt></xml>`, { ...q, encrypt_type: 'aes', msg_signature: '0'.repeat(40) });
@@ -243,6 +270,92 @@ describe('WeChat Official Account: secure (AES) mode', () => {
       msg_signature: crypt.signature(q.timestamp, q.nonce, other),
     });
     expect(foreign.status).toBe(400);
+  });
+});
+
+describe('WeChat Official Account: no downgrade from secure mode', () => {
+  it('refuses a plaintext POST without encrypt_type=aes when the AES key is configured, and changes nothing', async () => {
+    const { app, store } = appWith(SECURE);
+    const res = await post(app, textXml('我们是抖音小程序', 'oForged'));
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('encryption_required');
+    expect(await store.get('wechat:oForged')).toBeUndefined();
+  });
+
+  it('refuses encrypt_type=aes without a msg_signature over Encrypt', async () => {
+    const { app, store } = appWith(SECURE);
+    const encrypt = crypt.encrypt(textXml('我们是抖音小程序', 'oForged2'));
+    const res = await post(app, `<xml><Encrypt>${encrypt}</Encrypt></xml>`, { ...query(), encrypt_type: 'aes' });
+    expect(res.status).toBe(401);
+    expect(await store.get('wechat:oForged2')).toBeUndefined();
+  });
+
+  it('uses only the decrypted message in compatible mode, never the plaintext fields beside it', async () => {
+    const { app, store } = appWith(SECURE);
+    const encrypt = crypt.encrypt(textXml('你好', 'oReal'));
+    const q = query();
+    const xml = `<xml><ToUserName>gh_bot</ToUserName><FromUserName>oVictim</FromUserName><CreateTime>${now()}</CreateTime><MsgType>text</MsgType><Content>我们是抖音小程序</Content><MsgId>${++msgSeq}</MsgId><Encrypt><![CDATA[${encrypt}]]></Encrypt></xml>`;
+    const res = await post(app, xml, { ...q, encrypt_type: 'aes', msg_signature: crypt.signature(q.timestamp, q.nonce, encrypt) });
+    expect(res.status).toBe(200);
+    expect(parseWechatXml(crypt.decrypt(parseWechatXml(res.text).Encrypt)).ToUserName).toBe('oReal');
+    expect(await store.get('wechat:oVictim')).toBeUndefined();
+  });
+
+  it('will not start with the AES key but no AppID (it could only run in plaintext)', () => {
+    expect(() => testConfig({ WECHAT_TOKEN: TOKEN, WECHAT_ENCODING_AES_KEY: AES_KEY })).toThrow(/WECHAT_APPID/);
+  });
+});
+
+describe('WeChat Official Account: plaintext signatures are not reusable', () => {
+  it('refuses a captured (timestamp, nonce) pair with another message, and the forged message changes nothing', async () => {
+    const { app, store } = appWith();
+    const q = query();
+    expect((await post(app, textXml('你好', 'oVictim'), q)).status).toBe(200);
+    const forged = await post(app, textXml('我们是抖音小程序', 'oVictim'), q);
+    expect(forged.status).toBe(403);
+    expect(forged.body.error.code).toBe('replayed_request');
+    expect((await store.get('wechat:oVictim'))?.platform).toBeNull();
+    // Another user's message under the same pair is refused too.
+    expect((await post(app, textXml('我们是抖音小程序', 'oOther'), q)).status).toBe(403);
+    expect(await store.get('wechat:oOther')).toBeUndefined();
+  });
+
+  it('still answers a genuine retry (same pair, same message) once, through dedup', async () => {
+    const { app, store } = appWith();
+    const q = query();
+    const xml = textXml('又输错了', 'oRetryPair');
+    const first = await post(app, xml, q);
+    const again = await post(app, xml, q);
+    expect(again.status).toBe(200);
+    expect(parseWechatXml(again.text).Content).toBe(parseWechatXml(first.text).Content);
+    expect((await store.get('wechat:oRetryPair'))?.attemptsUsed).toBe(1);
+  });
+
+  it('does not let a refused message take the pair', async () => {
+    const { app } = appWith();
+    const q = query();
+    expect((await post(app, '<xml><Content>oops', q)).status).toBe(400);
+    expect((await post(app, textXml('你好', 'oAfterBad'), { ...q, signature: '0'.repeat(40) })).status).toBe(401);
+    expect((await post(app, textXml('你好', 'oAfterBad'), q)).status).toBe(200);
+  });
+});
+
+describe('WeChat Official Account: dedup keys are scoped', () => {
+  it('gives two users who send the same MsgId each their own answer', async () => {
+    const { app, store } = appWith();
+    const a = await post(app, textXml('收不到核验短信怎么办', 'oAlice', '999001'));
+    const b = await post(app, textXml('我们是抖音小程序', 'oBob', '999001'));
+    expect(parseWechatXml(b.text).Content).not.toBe(parseWechatXml(a.text).Content);
+    expect(parseWechatXml(b.text).ToUserName).toBe('oBob');
+    expect((await store.get('wechat:oBob'))?.platform).toBe('douyin');
+  });
+
+  it('keeps two accounts apart for the same user and MsgId', async () => {
+    const { app, store } = appWith();
+    await post(app, textXml('你好', 'oSame', '999002'));
+    const other = textXml('我们是抖音小程序', 'oSame', '999002').replace('gh_bot', 'gh_other');
+    await post(app, other);
+    expect((await store.get('wechat:oSame'))?.platform).toBe('douyin');
   });
 });
 

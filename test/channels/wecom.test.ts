@@ -83,4 +83,31 @@ describe('WeCom callback', () => {
     expect(res.status).toBe(401);
     expect(await store.get('wecom:mycreate')).toBeUndefined();
   });
+
+  it('refuses a plaintext body and a request without msg_signature: WeCom is encrypted only', async () => {
+    const { app, store } = appWith();
+    const plain = `<xml><ToUserName>${CORP}</ToUserName><FromUserName>uPlain</FromUserName><CreateTime>1409659813</CreateTime><MsgType>text</MsgType><Content>hi</Content><MsgId>1</MsgId></xml>`;
+    const res = await request(app).post('/wecom').query({ timestamp: '1409659813', nonce: 'n' }).set('Content-Type', 'text/xml').send(plain);
+    expect(res.status).toBe(401);
+    expect(await store.get('wecom:uPlain')).toBeUndefined();
+  });
+
+  it('gives two users who send the same MsgId each their own answer', async () => {
+    const { app, store } = appWith();
+    const send = (from: string, content: string) => {
+      const inner = `<xml><ToUserName>${CORP}</ToUserName><FromUserName>${from}</FromUserName><CreateTime>1409659813</CreateTime><MsgType>text</MsgType><Content>${content}</Content><MsgId>424242</MsgId><AgentID>218</AgentID></xml>`;
+      const encrypt = crypt.encrypt(inner);
+      return request(app)
+        .post('/wecom')
+        .query({ msg_signature: crypt.signature('1409659813', `n-${from}`, encrypt), timestamp: '1409659813', nonce: `n-${from}` })
+        .set('Content-Type', 'text/xml')
+        .send(`<xml><Encrypt>${encrypt}</Encrypt></xml>`);
+    };
+    const a = await send('uAlice', '收不到核验短信怎么办');
+    const b = await send('uBob', '我们是抖音小程序');
+    const replyTo = (res: request.Response) => parseWechatXml(crypt.decrypt(parseWechatXml(res.text).Encrypt));
+    expect(replyTo(b).ToUserName).toBe('uBob');
+    expect(replyTo(b).Content).not.toBe(replyTo(a).Content);
+    expect((await store.get('wecom:uBob'))?.platform).toBe('douyin');
+  });
 });

@@ -55,22 +55,24 @@ describeWithRedis('several instances on one Redis', () => {
     children.push(a, b);
     await Promise.all([ready(pa), ready(pb)]);
     const user = `multi-${randomUUID()}`;
+    // Yesterday's date: the API refuses message times more than 2 years old.
+    const day = new Date(Date.now() - 24 * 3600_000).toISOString().slice(0, 10);
 
-    await say(pa, user, '我们是微信小程序', '2026-01-02T01:00:00Z');
-    await say(pb, user, '初审通过了', '2026-01-02T01:10:00Z');
-    await say(pa, user, '刚收到核验短信', '2026-01-02T01:20:00Z');
-    let r = await say(pb, user, '又输错了', '2026-01-02T01:30:00Z');
-    expect(r.state).toMatchObject({ platform: 'wechat', stage: 'sms_verification', smsReceivedAt: '2026-01-02T01:20:00.000Z', attemptsUsed: 1 });
+    await say(pa, user, '我们是微信小程序', `${day}T01:00:00Z`);
+    await say(pb, user, '初审通过了', `${day}T01:10:00Z`);
+    await say(pa, user, '刚收到核验短信', `${day}T01:20:00Z`);
+    let r = await say(pb, user, '又输错了', `${day}T01:30:00Z`);
+    expect(r.state).toMatchObject({ platform: 'wechat', stage: 'sms_verification', smsReceivedAt: `${day}T01:20:00.000Z`, attemptsUsed: 1 });
 
     a.kill('SIGKILL');
     await exited(a);
-    r = await say(pb, user, '又输错了', '2026-01-02T01:40:00Z');
+    r = await say(pb, user, '又输错了', `${day}T01:40:00Z`);
     expect(r.state.attemptsUsed).toBe(2);
 
     a = startInstance(pa);
     children.push(a);
     await ready(pa);
-    r = await say(pa, user, '我还剩多少时间', '2026-01-02T04:20:00Z');
+    r = await say(pa, user, '我还剩多少时间', `${day}T04:20:00Z`);
     expect(r.intent).toBe('state.query');
     expect(r.reply).toMatch(/还剩约 21 小时/);
     expect(r.state).toMatchObject({ platform: 'wechat', attemptsUsed: 2, attemptsLeft: 3 });

@@ -20,6 +20,9 @@ describeWithRedis('dedup and rate limits shared through Redis', () => {
     });
     return { app, backends };
   });
+  beforeAll(async () => {
+    expect(await Promise.all(instances.map((i) => i.backends.ready()))).toEqual([true, true]);
+  });
   afterAll(async () => {
     await Promise.all(instances.map((i) => i.backends.close()));
   });
@@ -32,6 +35,19 @@ describeWithRedis('dedup and rate limits shared through Redis', () => {
     const [first, retry] = await Promise.all(instances.map((i) => request(i.app).post('/wechat').query(q).set('Content-Type', 'text/xml').send(xml)));
     expect(parseWechatXml(retry.text).Content).toBe(parseWechatXml(first.text).Content);
     expect((await instances[0].backends.store.get(`wechat:${user}`))?.attemptsUsed).toBe(1);
+  });
+
+  it('refuses a plaintext (timestamp, nonce) pair on one instance that was used with another message on the other', async () => {
+    const ts = String(Math.floor(Date.now() / 1000));
+    const nonce = `pair-${Date.now()}`;
+    const q = { timestamp: ts, nonce, signature: wechatSignature('tok', ts, nonce) };
+    const user = `oPair${Date.now()}`;
+    const xml = (content: string, msgId: string) =>
+      `<xml><ToUserName>gh</ToUserName><FromUserName>${user}</FromUserName><CreateTime>${ts}</CreateTime><MsgType>text</MsgType><Content>${content}</Content><MsgId>${msgId}</MsgId></xml>`;
+    const post = (i: number, body: string) => request(instances[i].app).post('/wechat').query(q).set('Content-Type', 'text/xml').send(body);
+    expect((await post(0, xml('你好', '1'))).status).toBe(200);
+    expect((await post(1, xml('我们是抖音小程序', '2'))).status).toBe(403);
+    expect((await instances[0].backends.store.get(`wechat:${user}`))?.platform).toBeNull();
   });
 
   it("counts one user's messages on every instance against one budget", async () => {

@@ -22,6 +22,16 @@ export function conversationStoreContract(name: string, makeStore: (ttlSeconds: 
       expect(await store.get(key())).toBeUndefined();
     });
 
+    it('reads a stored state whose times overflow the Date range (or are not times) as a valid one', async () => {
+      const k = key();
+      await store.set(k, { ...sample(), smsReceivedAt: '+275760-09-13T00:00:00.000Z', createdAt: 'never' });
+      const got = await store.get(k);
+      expect(got).toMatchObject({ platform: 'wechat', attemptsUsed: 2, smsReceivedAt: null });
+      expect(Number.isFinite(Date.parse(got!.createdAt))).toBe(true);
+      const updated = await store.update(k, (s) => ({ ...s!, attemptsUsed: s!.attemptsUsed + 1 }));
+      expect(updated).toMatchObject({ attemptsUsed: 3, smsReceivedAt: null });
+    });
+
     it('gets what was set', async () => {
       const k = key();
       await store.set(k, sample());

@@ -56,7 +56,9 @@ export class DouyinApiClient {
   private pending: Promise<string> | undefined;
 
   constructor(private readonly options: DouyinApiClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    let base = options.baseUrl;
+    while (base.endsWith('/')) base = base.slice(0, -1); // linear, where /\/+$/ is quadratic on many slashes
+    this.baseUrl = base;
     this.fetchFn = options.fetch ?? fetch;
     this.timeoutMs = options.timeoutMs ?? 10_000;
     this.now = options.now ?? Date.now;

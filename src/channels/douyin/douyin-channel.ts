@@ -3,6 +3,8 @@ import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { HandleMessage } from '../channel';
+import { limitText } from '../message-text';
+import { messageTimeOrNow } from '../message-time';
 import { safeEqual, sha1Hex } from '../signatures';
 import type { DouyinApiClient } from './douyin-api-client';
 
@@ -25,8 +27,6 @@ export interface DouyinRouterOptions {
 /** Sent instead of an answer to images, stickers, videos…: the bot only reads text. */
 export const DOUYIN_TEXT_ONLY_REPLY = '请直接输入文字问题 / Please type your question as text';
 
-// The JSON API's limit on a message (api.md); longer Douyin texts are cut rather than dropped.
-const MAX_TEXT_CHARS = 2000;
 // Douyin retries on timeouts for a while; a delivery id is remembered at least this long, and
 // longer than the replay window so a replayed message is either stale or a known duplicate.
 const DEDUP_TTL_S = 24 * 3600;
@@ -97,7 +97,8 @@ export function douyinRouter(options: DouyinRouterOptions): Router {
 
     const deliveryId = req.get('Msg-Id')?.trim() || message.serverMessageId;
     let first = false;
-    await idempotency.once(`douyin:msg:${deliveryId}`, Math.max(DEDUP_TTL_S, 2 * maxSkewS), async () => {
+    // Scoped to the account and the sender: a Msg-Id alone must not match another user's message.
+    await idempotency.once(`douyin:msg:${message.toUserId}:${message.fromUserId}:${deliveryId}`, Math.max(DEDUP_TTL_S, 2 * maxSkewS), async () => {
       first = true;
       return true;
     });
@@ -127,7 +128,7 @@ async function reply(m: ReceivedMessage, handle: HandleMessage, api: DouyinApiCl
   if (m.messageType === 'text' && m.text.trim()) {
     const { reply: answer } = await handle({
       userId,
-      text: [...m.text].slice(0, MAX_TEXT_CHARS).join(''),
+      text: limitText(m.text), // the JSON API's limit (api.md): longer texts are cut rather than dropped
       timestamp: m.timestamp,
       channel: 'douyin',
       platform: undefined, // the platform the user files on is unknown: Douyin is only where they ask
@@ -163,7 +164,7 @@ function receivedMessage(event: Record<string, unknown>): ReceivedMessage | unde
     serverMessageId: String(serverMessageId),
     messageType: typeof content.message_type === 'string' ? content.message_type : 'unknown',
     text: typeof content.text === 'string' ? content.text : '',
-    timestamp: createTimeS === undefined ? new Date() : new Date(createTimeS * 1000),
+    timestamp: messageTimeOrNow(createTimeS),
     createTimeS,
   };
 }

@@ -3,7 +3,10 @@ import { z } from 'zod';
 import type { EngineResult } from '../../core/dialogue-engine';
 import { PLATFORMS, type Message } from '../../core/types';
 import { sendError } from '../../http-errors';
-import { hmacSha256Hex, safeEqual } from '../signatures';
+import { moduleLogger } from '../../logger';
+import { throttledWarning } from '../../throttled-warning';
+import { parseMessageTime } from '../message-time';
+import { freshTimestamp, hmacSha256Hex, safeEqual } from '../signatures';
 import type { ApiState, ConversationState } from '../../state/conversation-state';
 import type { ConversationStore } from '../../state/conversation-store';
 import type { RateLimitResult } from '../../state/rate-limiter';
@@ -15,10 +18,8 @@ const userId = z
   .max(128)
   .regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
 
-const timestamp = z.union([
-  z.number().finite().nonnegative().max(8.64e12), // beyond this a Date is invalid
-  z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be Unix seconds or an ISO 8601 string'),
-]);
+// Checked for range in the handler (400 invalid_timestamp, api.md).
+const timestamp = z.union([z.number(), z.string().max(64)]);
 
 const messageBody = z.object({
   userId,
@@ -31,10 +32,10 @@ const messageBody = z.object({
   channel: z.string().max(64).optional(),
 });
 
-function toDate(ts: number | string | undefined): Date {
-  if (ts === undefined) return new Date();
-  return typeof ts === 'number' ? new Date(ts * 1000) : new Date(ts);
-}
+const warn = throttledWarning(moduleLogger('json-api'));
+
+/** The signed string: "<timestamp>." followed by the body bytes (api.md). */
+export const signedPayload = (timestamp: string, body: Buffer) => Buffer.concat([Buffer.from(`${timestamp}.`), body]);
 
 /** POST /api/v1/messages and the conversation endpoints of api.md. */
 export function jsonWebhookRouter(
@@ -43,6 +44,8 @@ export function jsonWebhookRouter(
   options: {
     bodyLimit: string;
     webhookSecret?: string;
+    /** X-Signature-Timestamp further than this from the server clock is refused (0 = no check). */
+    maxSkewS?: number;
     /** The API's view of a state (deadline, tries left), and a stored value read back as one. */
     apiState: (state: ConversationState) => ApiState;
     revive: (stored: unknown) => ConversationState;
@@ -51,7 +54,8 @@ export function jsonWebhookRouter(
   },
 ): Router {
   const router = express.Router();
-  // Raw bytes first: the signature (when a secret is set) is over the body exactly as sent.
+  // Bytes first, as they were sent (after any Content-Encoding is undone): the signature, when a
+  // secret is set, is over exactly these bytes, before any parsing.
   const raw = express.raw({ type: () => true, limit: options.bodyLimit });
 
   router.post(
@@ -64,9 +68,16 @@ export function jsonWebhookRouter(
     async (req, res) => {
       const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       if (options.webhookSecret) {
-        const given = req.get('X-Signature')?.trim();
-        if (!safeEqual(given, `sha256=${hmacSha256Hex(options.webhookSecret, bytes)}`)) {
-          return sendError(res, 401, 'invalid_signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of the raw body>.');
+        // sha256=<hex HMAC-SHA256 of "<timestamp>." + body>; the timestamp bounds replays to the
+        // window, and an identical request inside it (a client's retry) is still accepted.
+        const ts = req.get('X-Signature-Timestamp')?.trim();
+        if (!ts || !/^\d{1,12}$/.test(ts))
+          return sendError(res, 401, 'invalid_signature', 'X-Signature-Timestamp: <unix seconds> is required with X-Signature.');
+        if (!freshTimestamp(ts, options.maxSkewS ?? 300))
+          return sendError(res, 401, 'stale_signature', 'X-Signature-Timestamp is outside the allowed window (WEBHOOK_MAX_SKEW_S).');
+        const given = req.get('X-Signature')?.trim().toLowerCase(); // hex in either case
+        if (!safeEqual(given, `sha256=${hmacSha256Hex(options.webhookSecret, signedPayload(ts, bytes))}`)) {
+          return sendError(res, 401, 'invalid_signature', 'X-Signature must be sha256=<hex HMAC-SHA256 of "<timestamp>." followed by the body>.');
         }
       }
       let payload: unknown;
@@ -81,15 +92,32 @@ export function jsonWebhookRouter(
         return sendError(res, 400, 'invalid_request', why);
       }
       const body = parsed.data;
+      let at = new Date();
+      if (body.timestamp !== undefined) {
+        const given = parseMessageTime(body.timestamp, at);
+        if (!given)
+          return sendError(
+            res,
+            400,
+            'invalid_timestamp',
+            'timestamp must be Unix seconds (milliseconds above 1e11) or ISO 8601, at most 2 years before and 1 day after the server clock.',
+          );
+        at = given;
+      }
       const limit = await options.rateLimit?.(body.userId);
       if (limit && !limit.allowed) {
         res.setHeader('Retry-After', String(Math.ceil(limit.resetMs / 1000)));
-        return sendError(res, 429, 'rate_limited', 'Too many messages from this user; try again in a minute.');
+        return sendError(
+          res,
+          429,
+          'rate_limited',
+          limit.scope === 'global' ? 'The bot is busy; try again in a moment.' : 'Too many messages from this user; try again in a minute.',
+        );
       }
       const { reply, state } = await handle({
         userId: body.userId,
         text: body.text,
-        timestamp: toDate(body.timestamp),
+        timestamp: at,
         platform: body.platform,
         channel: body.channel ?? 'webhook',
       });
@@ -106,14 +134,30 @@ export function jsonWebhookRouter(
     },
   );
 
+  // Reading or deleting state needs the store: while it is down these are 503, not 500 (the
+  // message endpoint answers from a blank state instead).
+  const storeDown = (res: express.Response, err: unknown) => {
+    warn('state store unavailable', { error: err instanceof Error ? err.message : String(err) });
+    sendError(res, 503, 'store_unavailable', 'Conversation state is unavailable right now; try again shortly.');
+  };
+
   router.get('/conversations/:userId', async (req, res) => {
-    const state = await store.get(req.params.userId);
+    let state;
+    try {
+      state = await store.get(req.params.userId);
+    } catch (err) {
+      return storeDown(res, err);
+    }
     if (!state) return sendError(res, 404, 'not_found', 'No conversation for this user.');
     res.json({ userId: req.params.userId, state: options.apiState(options.revive(state)) });
   });
 
   router.delete('/conversations/:userId', async (req, res) => {
-    await store.delete(req.params.userId);
+    try {
+      await store.delete(req.params.userId);
+    } catch (err) {
+      return storeDown(res, err);
+    }
     res.status(204).end();
   });
 

@@ -1,4 +1,6 @@
 import type { HandleMessage } from '../channel';
+import { limitText } from '../message-text';
+import { messageTimeOrNow } from '../message-time';
 
 /** What a WeChat / WeCom callback asks of the bot, from its XML fields. */
 export type Inbound =
@@ -23,15 +25,19 @@ export function inboundOf(fields: Record<string, string>): Inbound {
   }
 }
 
-/** Retries carry the same MsgId; events have none, so FromUserName + CreateTime identify them. */
+/**
+ * Retries carry the same MsgId; events have none, so FromUserName + CreateTime identify them. A
+ * MsgId is unique only per account and user: the key holds the account (ToUserName, and WeCom's
+ * AgentID) and the sender too, so one user's MsgId can never fetch another's cached reply.
+ */
 export function dedupKey(channel: string, fields: Record<string, string>): string {
-  return fields.MsgId ? `${channel}:msg:${fields.MsgId}` : `${channel}:evt:${fields.FromUserName}:${fields.CreateTime}:${fields.Event ?? ''}`;
+  const scope = `${fields.ToUserName ?? ''}:${fields.AgentID ?? ''}:${fields.FromUserName ?? ''}`;
+  return fields.MsgId ? `${channel}:msg:${scope}:${fields.MsgId}` : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}`;
 }
 
-/** The message time from CreateTime (Unix seconds); the server clock when it is missing or bad. */
+/** The message time from CreateTime (Unix seconds); the server clock when it is missing, bad or implausible. */
 export function createTimeOf(fields: Record<string, string>): Date {
-  const seconds = Number(fields.CreateTime);
-  return Number.isFinite(seconds) && seconds > 0 && seconds < 8.64e12 ? new Date(seconds * 1000) : new Date();
+  return messageTimeOrNow(fields.CreateTime);
 }
 
 /**
@@ -50,7 +56,8 @@ export async function replyTextFor(
   if (inbound.kind === 'unsupported') return phrase('channel_type_text');
   const { reply } = await handle({
     userId: `${channel}:${fields.FromUserName}`,
-    text: inbound.text,
+    // Longer than the JSON API's 2,000 characters: answered on the first 2,000, like Douyin.
+    text: limitText(inbound.text),
     timestamp: createTimeOf(fields),
     channel,
     messageId: fields.MsgId,

@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { HandleMessage } from '../channel';
-import { freshTimestamp, safeEqual, wechatSignature } from '../signatures';
+import { freshTimestamp, safeEqual, sha256Hex, wechatSignature } from '../signatures';
 import { sendError } from '../../http-errors';
 import { dedupKey, replyTextFor } from './inbound';
 import type { WechatApiClient } from './wechat-api-client';
@@ -14,6 +14,8 @@ const log = moduleLogger('wechat');
 /** WeChat's limit for a passive text reply is 2048 bytes; leave room for the truncation note. */
 const MAX_REPLY_BYTES = 2048;
 const DEDUP_TTL_S = 600;
+/** How long a plaintext (timestamp, nonce) pair is remembered when the replay window is off. */
+const PAIR_TTL_S = 600;
 
 export interface WechatOfficialAccountOptions {
   token: string;
@@ -56,14 +58,20 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     const { timestamp, nonce, encrypt_type: encryptType, msg_signature: msgSignature } = req.query as Record<string, string | undefined>;
     if (!signed(req)) return sendError(res, 401, 'bad_signature', 'Signature check failed.');
     if (!freshTimestamp(timestamp, o.maxSkewS)) return sendError(res, 403, 'stale_request', 'Timestamp outside the allowed window.');
+    // With the AES key configured, only encrypted messages count: the plaintext signature covers
+    // no body, so a downgraded request would let one captured URL forge any user's messages.
+    if (crypt && encryptType !== 'aes')
+      return sendError(res, 401, 'encryption_required', 'Secure mode is configured: send encrypt_type=aes with msg_signature over Encrypt.');
     const secure = encryptType === 'aes';
+    const body = typeof req.body === 'string' ? req.body : '';
     let fields: Record<string, string>;
     try {
-      fields = parseWechatXml(typeof req.body === 'string' ? req.body : '');
+      fields = parseWechatXml(body);
       if (secure) {
         if (!crypt) return sendError(res, 400, 'not_configured', 'Secure mode needs WECHAT_ENCODING_AES_KEY and WECHAT_APPID.');
         if (!crypt.verifySignature(msgSignature, timestamp, nonce, fields.Encrypt ?? ''))
           return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
+        // Compatible mode sends the plaintext fields too: only the decrypted ones are used.
         fields = parseWechatXml(crypt.decrypt(fields.Encrypt));
       }
     } catch (err) {
@@ -71,6 +79,12 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       throw err;
     }
     if (!fields.FromUserName || !fields.ToUserName) return sendError(res, 400, 'bad_message', 'FromUserName and ToUserName are required.');
+    // Plaintext mode: the signature covers (token, timestamp, nonce) only, so a pair is bound to the
+    // first message it came with; another body under the same pair within the window is a forgery.
+    // Only accepted messages get here, so a refused one never takes a pair. A genuine retry (same
+    // body) passes and is answered through dedup.
+    if (!secure && !(await pairBoundTo(`wechat:pair:${timestamp}:${nonce}`, sha256Hex(body))))
+      return sendError(res, 403, 'replayed_request', 'This timestamp and nonce were already used with another message.');
 
     const key = dedupKey('wechat', fields);
     const turn = o.idempotency.once(key, DEDUP_TTL_S, () => replyFor(fields));
@@ -105,6 +119,12 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     const xml = textReplyXml(fields.FromUserName, fields.ToUserName, Date.now() / 1000, passive);
     res.type('application/xml').send(secure && crypt ? crypt.encryptReply(xml, timestamp!, nonce!) : xml);
   });
+
+  /** Whether `pairKey` is (now) bound to the body with this hash; the first body seen wins. */
+  async function pairBoundTo(pairKey: string, bodyHash: string): Promise<boolean> {
+    const ttl = o.maxSkewS > 0 ? 2 * o.maxSkewS : PAIR_TTL_S; // a timestamp stays fresh for ±maxSkewS
+    return (await o.idempotency.once(pairKey, ttl, async () => bodyHash)) === bodyHash;
+  }
 
   /** The reply as parts that each fit one WeChat message; null when nothing is to be said. */
   async function replyFor(fields: Record<string, string>): Promise<string[] | null> {

@@ -7,8 +7,24 @@ export class XmlError extends Error {
   }
 }
 
-// WeChat and WeCom never send a DTD: one in a request is an XXE / billion-laughs attempt.
+// WeChat and WeCom never send a DTD: one in a request is an XXE / billion-laughs attempt. Only the
+// markup counts, not the user's text: WeChat puts that in CDATA, where "<!DOCTYPE html> 收不到短信"
+// is just a message.
 const DTD = /<!DOCTYPE|<!ENTITY/i;
+
+/** The text with every CDATA section left out (indexOf, so linear even with many unclosed ones). */
+function markupOutsideCdata(text: string): string {
+  let out = '';
+  let at = 0;
+  for (;;) {
+    const open = text.indexOf('<![CDATA[', at);
+    if (open < 0) return out + text.slice(at);
+    out += text.slice(at, open);
+    const close = text.indexOf(']]>', open + 9);
+    if (close < 0) return out; // unclosed: malformed, the validator refuses it
+    at = close + 3;
+  }
+}
 
 // Entities and value coercion off: MsgId "6054768590064713728" must stay a string, not lose
 // digits as a number, and user text must come through exactly as sent.
@@ -23,7 +39,7 @@ const parser = new XMLParser({
 
 /** The children of the platform's <xml> root as strings; throws XmlError on anything else. */
 export function parseWechatXml(text: string): Record<string, string> {
-  if (!text || DTD.test(text)) throw new XmlError('unsupported XML');
+  if (!text || DTD.test(markupOutsideCdata(text))) throw new XmlError('unsupported XML');
   if (XMLValidator.validate(text) !== true) throw new XmlError('malformed XML');
   let doc: { xml?: unknown };
   try {

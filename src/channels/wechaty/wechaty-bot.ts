@@ -2,6 +2,7 @@ import { WechatyBuilder, types, type Message as WechatyMessage, type Wechaty, ty
 import type { Message } from '../../core/types';
 import { moduleLogger } from '../../logger';
 import type { HandleMessage } from '../channel';
+import { limitText } from '../message-text';
 
 const log = moduleLogger('wechaty');
 
@@ -60,7 +61,7 @@ export function createWechatyBot(options: WechatyBotOptions): Wechaty {
     const room = message.room();
     // In a group the bot speaks only when spoken to, and the "@bot" is not part of the question.
     if (room && !(await message.mentionSelf())) return;
-    const text = (room ? await message.mentionText() : message.text()).trim();
+    const text = limitText((room ? await message.mentionText() : message.text()).trim());
     if (!text) return;
     if (!allow(talker.id)) {
       log.debug('throttled', { method: 'onMessage', contactId: talker.id });
