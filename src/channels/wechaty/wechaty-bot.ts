@@ -86,8 +86,10 @@ export function createWechatyBot(options: WechatyBotOptions): Wechaty {
       log.error('message handling failed', { method: 'onMessage', contactId: safeTalkerId(message), error: describe(err) });
     });
   });
+  // Errors of the bot itself are reported by whoever runs it (WechatySupervisor: one clear line,
+  // throttled); an 'error' event with no listener would throw, so this one only notes it.
   bot.on('error', (err) => {
-    log.error('wechaty error', { method: 'onError', error: describe(err) });
+    log.debug('wechaty error', { method: 'onError', error: err instanceof Error ? err.message : String(err) });
   });
   return bot;
 }
