@@ -1,4 +1,4 @@
-import type { Counter } from 'prom-client';
+import type { Counter, Registry } from 'prom-client';
 import Transport from 'winston-transport';
 import { rootLogger } from '../../src/logger';
 import type { ProactiveContext, ProactiveSender, SendResult } from '../../src/reminders/proactive-sender';
@@ -50,6 +50,13 @@ export function recordingSender(result: () => SendResult = () => ({ status: 'sen
 export async function counterValue(counter: Counter<string>, labels: Record<string, string> = {}): Promise<number> {
   const { values } = await counter.get();
   return values.filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l)).reduce((sum, v) => sum + v.value, 0);
+}
+
+/** A counter's value in a registry, by metric name (0 when it was never counted). */
+export async function metricValue(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  const metric = registry.getSingleMetric(name);
+  if (!metric) throw new Error(`no metric ${name}`);
+  return counterValue(metric as Counter<string>, labels);
 }
 
 /** Polls until the condition holds (real timers). */
