@@ -9,7 +9,7 @@ import { MemoryClaimStore, type ClaimStore } from '../state/claim-store';
 import { RedisClaimStore } from '../state/redis-claim-store';
 import { RedisServiceWindow } from '../state/redis-service-window';
 import { MemoryServiceWindow, type ServiceWindow } from '../state/service-window';
-import { BullmqReminderScheduler } from './bullmq-reminder-scheduler';
+import type * as BullmqModule from './bullmq-reminder-scheduler';
 import { createReminderFirer, type FireOutcome, type FireReminderDeps } from './fire-reminder';
 import { InProcessReminderScheduler } from './in-process-reminder-scheduler';
 import { describeError, type ProactiveSender } from './proactive-sender';
@@ -143,6 +143,12 @@ function buildSenders(
   return { ...senders, ...deps.senders };
 }
 
+// bullmq takes ~0.2 s to load: only deployments with Redis pay for it.
+function loadBullmq(): typeof BullmqModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./bullmq-reminder-scheduler') as typeof BullmqModule;
+}
+
 /**
  * The reminder machinery of one instance: BullMQ on Redis when REDIS_URL is set (shared, survives
  * restarts, a worker here), else in-process timers (lost on restart). REMINDERS=off schedules nothing.
@@ -161,7 +167,7 @@ export function createReminders(config: RemindersConfig, deps: RemindersDeps): R
   const working = deps.worker !== false && config.REMINDERS !== 'off';
   const channels = Object.keys(senders) as ReminderChannel[];
   const scheduler: ReminderScheduler = config.REDIS_URL
-    ? new BullmqReminderScheduler({ redisUrl: config.REDIS_URL, onDue: working ? fire : undefined, channels, prefix: deps.queuePrefix })
+    ? new (loadBullmq().BullmqReminderScheduler)({ redisUrl: config.REDIS_URL, onDue: working ? fire : undefined, channels, prefix: deps.queuePrefix })
     : new InProcessReminderScheduler(fire, () => now().getTime());
   log.info('reminders ready', { mode: config.REMINDERS, scheduler: scheduler.kind, channels });
 
