@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseQuietHours, parseReminderOffsets } from './reminders/reminder-settings';
 
 /** The confidence threshold and margin when the environment sets none (also Nlu's defaults). */
 export const NLU_DEFAULTS = { threshold: 0.35, margin: 0.03 };
@@ -66,7 +67,50 @@ const schema = z.object({
   DOUYIN_API_BASE: z.string().url().default('https://open.douyin.com'),
   WECHATY_PUPPET: z.string().default('wechaty-puppet-wechat4u'),
   WECHATY_PUPPET_TOKEN: optional,
+
+  // Deadline reminders (src/reminders/).
+  /** offer: offered, scheduled when the user accepts; always: scheduled without asking; off. */
+  REMINDERS: z.enum(['offer', 'always', 'off']).default('offer'),
+  /** Durations before the deadline (2h, 90m, 30s, 1h30m; a list like 6h,1h sends several), parsed to ms. */
+  REMINDER_BEFORE: z.preprocess((v) => (v === '' ? undefined : v), z.string().default('2h')).transform(parsedWith(parseReminderOffsets)),
+  /** Also remind at MIIT's automatic resend, 12 h after the SMS, if still unverified. */
+  REMINDER_AT_RESEND: flag(false),
+  /** Beijing-time range with no reminders (moved earlier); empty: none. */
+  REMINDER_QUIET_HOURS: z.string().default('23:00-07:00').transform(parsedWith(parseQuietHours)),
+  /** Where JSON API users' reminders are POSTed; unset: they get none. */
+  REMINDER_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Signs reminder POSTs; default WEBHOOK_SECRET. */
+  REMINDER_WEBHOOK_SECRET: optional,
+  /** Retries of a reminder POST after a 5xx or network error (backoff 1 s, 2 s, 4 s, ...). */
+  REMINDER_WEBHOOK_RETRIES: z.coerce.number().int().min(0).max(10).default(3),
+  /** WeCom app send API (reminders): the app's Secret and AgentId, with WECOM_CORP_ID. */
+  WECOM_SECRET: optional,
+  WECOM_AGENT_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
+  WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
 });
+
+/** A zod transform that runs a parser and turns its error into a config issue naming the value. */
+function parsedWith<T>(parse: (text: string) => T) {
+  return (value: string, ctx: z.RefinementCtx): T => {
+    try {
+      return parse(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+      return z.NEVER;
+    }
+  };
+}
+
+/** true / false (also 1 / 0, yes / no, on / off); unset or empty: the default. */
+function flag(defaultValue: boolean) {
+  return z.preprocess(
+    (v) => (typeof v === 'string' ? v.trim().toLowerCase() || undefined : v),
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+      .optional()
+      .transform((v) => (v === undefined ? defaultValue : ['true', '1', 'yes', 'on'].includes(v))),
+  );
+}
 
 export type Config = z.infer<typeof schema>;
 

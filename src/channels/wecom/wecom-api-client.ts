@@ -1,0 +1,98 @@
+import { moduleLogger } from '../../logger';
+
+const log = moduleLogger('wecom-api');
+
+/** A failed WeCom API call; carries the errcode only, never the secret, the token or the text. */
+export class WecomApiError extends Error {
+  constructor(
+    message: string,
+    readonly errcode: number | undefined,
+  ) {
+    super(message);
+    this.name = 'WecomApiError';
+  }
+}
+
+export interface WecomApiClientOptions {
+  corpId: string;
+  /** The app's Secret (each app has its own token). */
+  secret: string;
+  agentId: number;
+  /** WECOM_API_BASE, default https://qyapi.weixin.qq.com */
+  baseUrl: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  timeoutMs?: number;
+}
+
+// access_token invalid / expired: fetch a new one and retry once.
+const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
+
+interface WecomResponse {
+  errcode?: number;
+  errmsg?: string;
+  access_token?: string;
+  expires_in?: number;
+  invaliduser?: string;
+}
+
+/**
+ * The WeCom (企业微信) app API: gettoken (cached until 5 minutes before it expires, one request
+ * shared by concurrent callers) and message/send, the app message to a member by UserID.
+ */
+export class WecomApiClient {
+  private token?: { value: string; expiresAt: number };
+  private pending?: Promise<string>;
+
+  constructor(private readonly options: WecomApiClientOptions) {}
+
+  private get fetch(): typeof fetch {
+    return this.options.fetch ?? fetch;
+  }
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  async accessToken(force = false): Promise<string> {
+    if (!force && this.token && this.token.expiresAt > this.now()) return this.token.value;
+    this.pending ??= this.fetchToken().finally(() => (this.pending = undefined));
+    return this.pending;
+  }
+
+  private async fetchToken(): Promise<string> {
+    const url = new URL('/cgi-bin/gettoken', this.options.baseUrl);
+    url.search = new URLSearchParams({ corpid: this.options.corpId, corpsecret: this.options.secret }).toString();
+    const res = await this.fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
+    const body = (await res.json().catch(() => ({}))) as WecomResponse;
+    if (!body.access_token) throw new WecomApiError(`WeCom gettoken failed: errcode ${body.errcode ?? `HTTP ${res.status}`}`, body.errcode);
+    const ttlMs = Math.max(60, (body.expires_in ?? 7200) - 300) * 1000;
+    this.token = { value: body.access_token, expiresAt: this.now() + ttlMs };
+    return body.access_token;
+  }
+
+  /** A text app message to one member (touser = their UserID). */
+  async sendText(userId: string, content: string): Promise<void> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const url = new URL('/cgi-bin/message/send', this.options.baseUrl);
+      url.searchParams.set('access_token', token);
+      const res = await this.fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ touser: userId, msgtype: 'text', agentid: this.options.agentId, text: { content }, safe: 0 }),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
+      const body = (await res.json().catch(() => ({}))) as WecomResponse;
+      if (body.errcode === 0) {
+        // A member outside the app's visible range is reported here, with errcode 0.
+        if (body.invaliduser) throw new WecomApiError('WeCom message/send: recipient invalid', 81013);
+        return;
+      }
+      if (body.errcode === undefined || !TOKEN_ERRORS.has(body.errcode) || attempt > 0) {
+        throw new WecomApiError(`WeCom message/send failed: errcode ${body.errcode ?? `HTTP ${res.status}`}`, body.errcode);
+      }
+      log.warn('access token rejected, refreshing', { method: 'sendText', errcode: body.errcode });
+    }
+  }
+}

@@ -1,0 +1,39 @@
+import type Redis from 'ioredis';
+import { WECHAT_SERVICE_WINDOW, type ServiceWindow, type ServiceWindowDecision, type ServiceWindowRules } from './service-window';
+
+// Both in Lua so a check and its decrement are one step: two instances can't both take the last message.
+const RECORD = `
+local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
+if at and at > tonumber(ARGV[1]) then return 0 end
+redis.call('HSET', KEYS[1], 'at', ARGV[1], 'left', ARGV[2])
+redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]))
+return 1`;
+const CONSUME = `
+local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
+local now = tonumber(ARGV[1])
+if not at or now - at >= tonumber(ARGV[2]) or now < at then return 'outside_window' end
+local left = tonumber(redis.call('HGET', KEYS[1], 'left'))
+if not left or left <= 0 then return 'quota_exhausted' end
+redis.call('HINCRBY', KEYS[1], 'left', -1)
+return 'ok'`;
+
+/** Service windows shared by every instance (a message on one, a reminder sent by another). */
+export class RedisServiceWindow implements ServiceWindow {
+  constructor(
+    private readonly redis: Redis,
+    private readonly rules: ServiceWindowRules = WECHAT_SERVICE_WINDOW,
+    private readonly prefix = 'beian:svcwin:',
+  ) {}
+
+  async recordInbound(userKey: string, at: Date): Promise<void> {
+    await this.redis.eval(RECORD, 1, this.prefix + userKey, at.getTime(), this.rules.messagesPerInbound, this.rules.windowMs);
+  }
+
+  async tryConsume(userKey: string, now: Date): Promise<ServiceWindowDecision> {
+    const result = await this.redis.eval(CONSUME, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs);
+    if (result === 'ok') return { allowed: true };
+    return { allowed: false, reason: result === 'quota_exhausted' ? 'quota_exhausted' : 'outside_window' };
+  }
+
+  async close(): Promise<void> {}
+}
