@@ -1,5 +1,4 @@
 import { moduleLogger } from '../logger';
-import { MAX_ATTEMPTS } from '../state/conversation-state';
 import type { ClaimStore } from '../state/claim-store';
 import { describeError, type ProactiveSender, type SendResult } from './proactive-sender';
 import type { ReminderMetrics } from './reminder-metrics';
@@ -41,7 +40,7 @@ function unwantedReason(job: ReminderJob, state: ReminderStateView | undefined, 
   if (state.handoff?.active) return 'handoff';
   if (!state.reminder || (state.reminder.status !== 'scheduled' && state.reminder.status !== 'sent')) return 'cancelled';
   if (now.getTime() >= Date.parse(job.deadline)) return 'deadline_passed';
-  if (state.attemptsUsed >= MAX_ATTEMPTS) return 'no_attempts_left';
+  if (state.attemptsUsed >= state.attemptsAllowed) return 'no_attempts_left';
   return null;
 }
 

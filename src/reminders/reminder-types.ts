@@ -32,6 +32,8 @@ export interface ReminderStateView {
   stage: string;
   smsReceivedAt: string | null;
   attemptsUsed: number;
+  /** The tries the rules allow (intents/rules.yaml), so a state with none left gets no reminder. */
+  attemptsAllowed: number;
   lang: Lang | null;
   handoff?: { active: boolean } | null;
   reminder?: { at: string; status: ReminderStatus } | null;

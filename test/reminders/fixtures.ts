@@ -15,6 +15,7 @@ export function stateView(smsReceivedAt: Date, overrides: Partial<ReminderStateV
     stage: 'sms_verification',
     smsReceivedAt: smsReceivedAt.toISOString(),
     attemptsUsed: 1,
+    attemptsAllowed: 5,
     lang: 'zh-Hans',
     handoff: null,
     reminder: { at: smsReceivedAt.toISOString(), status: 'scheduled' },
@@ -25,7 +26,7 @@ export function stateView(smsReceivedAt: Date, overrides: Partial<ReminderStateV
 /** A stand-in for the lead's renderer: enough to see which state and time it was given. */
 export function simpleRender(state: ReminderStateView, now: Date): string {
   const deadline = Date.parse(state.smsReceivedAt!) + 24 * H;
-  return `[${state.lang}] ${Math.floor((deadline - now.getTime()) / H)}h left, ${5 - state.attemptsUsed} attempts`;
+  return `[${state.lang}] ${Math.floor((deadline - now.getTime()) / H)}h left, ${state.attemptsAllowed - state.attemptsUsed} attempts`;
 }
 
 export interface SentMessage {

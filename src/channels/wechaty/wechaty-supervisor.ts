@@ -25,7 +25,8 @@ const NETWORK = /ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREA
 
 const describe = (err: unknown) => (err instanceof Error ? err.message : String(err));
 export const isNetworkError = (err: unknown) =>
-  NETWORK.test(describe(err)) || (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && NETWORK.test((err as { code: string }).code));
+  NETWORK.test(describe(err)) ||
+  (err instanceof Error && typeof (err as { code?: unknown }).code === 'string' && NETWORK.test((err as Error & { code: string }).code));
 
 /**
  * Runs a Wechaty bot and keeps it running. Without a network the wechat4u puppet retries at once
