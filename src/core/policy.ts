@@ -100,7 +100,10 @@ export function decide(parse: Parse, state: ConversationState): Decision {
   // whatever it resembles; a complaint ("还是显示管局审核中") or a question gets its answer instead.
   const events = reported(e.events);
   // "提交了但还没收到短信" needs troubleshooting more than a record.
-  const missing = e.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
+  // Unless the platform's review just passed: then the SMS is expected, and the report (which says
+  // when, or that it is overdue and what to check) is the answer.
+  const preliminary = e.events.some((x) => x.event === 'preliminary_passed' && x.polarity === 'happened' && x.role === 'current');
+  const missing = !(preliminary && statement) && e.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
   // A long story the classifier confidently reads as a knowledge question keeps that reading.
   const confidentAnswer = !parse.short && parse.source === 'classifier' && !classified.startsWith('state.') && parse.confidence >= 0.8;
   if (
@@ -124,7 +127,10 @@ export function decide(parse: Parse, state: ConversationState): Decision {
     return from('state.query', 'own_situation', Math.max(parse.confidence, 0.9));
   }
   // "nobody has received anything from 12381 yet": troubleshooting, whatever else the story resembles.
-  if (missing && (classified === 'state.report' || parse.source === 'low_confidence') && !parse.outOfDomain) {
+  // A story the classifier reads only weakly as something else ("...要怎么排查") is troubleshooting too,
+  // unless the user also says the filing was sent back.
+  const returned = e.events.some((x) => x.event === 'rejected' && x.polarity === 'happened');
+  if (missing && !returned && (classified === 'state.report' || parse.source === 'low_confidence' || parse.confidence < 0.6) && !parse.outOfDomain) {
     return from('sms.not_received', 'sms_missing', Math.max(parse.confidence, 0.8));
   }
   return { intent: classified, confidence: parse.confidence, decidedBy: parse.source, candidates: parse.candidates };

@@ -93,6 +93,7 @@ const scopeSchema = z
   .object({
     in_domain: wordsSchema,
     out_of_scope: z.record(z.string(), wordsSchema),
+    domain_words: wordsSchema,
   })
   .strict();
 export type Scope = z.infer<typeof scopeSchema>;

@@ -110,6 +110,10 @@ export class Nlu {
     // the words around them can. Chit-chat (chat.*) carries no domain words and is left alone.
     if (outOfDomain && !top.intent.startsWith('chat.'))
       return { ...base, intent: FALLBACK, confidence: 1 - top.confidence, source: 'out_of_scope', candidates };
+    // Small talk ("今天好冷啊", "有推荐的茶餐厅吗") shares no word with the domain; whatever intent its
+    // few words resemble, it is not a question this bot answers. A platform named is on topic.
+    if (!top.intent.startsWith('chat.') && !entities.platforms.length && !this.scope.onTopic(normalized))
+      return { ...base, outOfDomain: true, intent: FALLBACK, confidence: 1 - top.confidence, source: 'out_of_scope', candidates };
     const second = ranking[1]?.confidence ?? 0;
     if (top.confidence < this.options.threshold || top.confidence - second < this.options.margin) {
       return { ...base, intent: FALLBACK, confidence: 1 - top.confidence, source: 'low_confidence', candidates };

@@ -3,12 +3,12 @@ import type { Scope } from '../knowledge/knowledge-base';
 const CJK = /[\u3400-\u9fff]/;
 const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-/** One alternation of plain words; Latin words on word boundaries, any spacing inside them. */
-function pattern(words: string[]): RegExp | undefined {
+/** One alternation of plain words; Latin words on word boundaries (`stems`: only at the start, so verify matches verifying), any spacing inside them. */
+function pattern(words: string[], stems = false): RegExp | undefined {
   if (!words.length) return undefined;
   const alts = [...new Set(words.map((w) => w.toLowerCase()))]
     .sort((a, b) => b.length - a.length)
-    .map((w) => (CJK.test(w) ? escape(w) : `\\b${escape(w).replace(/ /g, '[ -]?')}\\b`));
+    .map((w) => (CJK.test(w) ? escape(w) : `\\b${escape(w).replace(/ /g, '[ -]?')}${stems ? '' : '\\b'}`));
   return new RegExp(alts.join('|'));
 }
 
@@ -20,10 +20,18 @@ function pattern(words: string[]): RegExp | undefined {
 export class ScopeDetector {
   private readonly inDomain?: RegExp;
   private readonly outOfScope?: RegExp;
+  private readonly domain?: RegExp;
 
   constructor(scope: Scope) {
     this.inDomain = pattern([...scope.in_domain.zh, ...scope.in_domain.en]);
     this.outOfScope = pattern(Object.values(scope.out_of_scope).flatMap((w) => [...w.zh, ...w.en]));
+    this.domain = pattern([...scope.domain_words.zh, ...scope.domain_words.en], true);
+  }
+
+  /** Whether the message uses any word of this bot's topics at all (small talk uses none). */
+  onTopic(normalized: string): boolean {
+    // A number ("170的号", "is 199 supported") is a phone prefix, a count or a time here.
+    return /\d/.test(normalized) || (this.domain?.test(normalized) ?? true);
   }
 
   /** `normalized` is the normaliser's output (Simplified, lower-case, no punctuation). */

@@ -81,7 +81,9 @@ export const en: LanguageUnit = {
   negationBefore:
     /\b(?:not|no|never|cannot|can't|yet to|didn['’]?t|doesn['’]?t|don['’]?t|haven['’]?t|hasn['’]?t|hadn['’]?t|isn['’]?t|wasn['’]?t|aren['’]?t|weren['’]?t|won['’]?t|nothing|nobody|none)\b(?: [a-z']{1,15}){0,2} ?$/,
   ellipticNegation: /^(?:still )?(?:nothing|no sms|no text|no code|not yet|nothing yet|still nothing|no luck)\b/,
-  question: /\?|\b(?:how|what|when|where|which|who|whom|whose|why|can|could|does|do|is|are|should|will|would|if|whether|any idea)\b/,
+  // Auxiliaries ask only at the start of a clause ("is it...", "ok, can I..."); "that is the 5th time" states.
+  question:
+    /\?|\b(?:how|what|when|where|which|who|whom|whose|why|if|whether|any idea)\b|(?:^|[,.;:!] ?)(?:can|could|does|do|did|is|are|am|should|will|would|have|has)\b/,
 
   events: {
     submitted: /\bsubmitted\b|\bfiled (?:it|the|my|our)\b|\bapplied\b|\bsent (?:in )?(?:the |my |our )?application/,
