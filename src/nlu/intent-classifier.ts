@@ -1,11 +1,10 @@
 import { BayesScorer, type LabelScore, type NaturalBayesCounts } from './bayes-scorer';
 
+type NaturalBayesClassifier = new (stemmer?: unknown, smoothing?: number) => { classifier: ApparatusBayes };
+/** natural's Bayes classifier, loaded on first training only: a model read from its artefact doesn't need it. */
 // Deep import: natural's index loads every module it has (about 1 s); we need its Bayes classifier only.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new (
-  stemmer?: unknown,
-  smoothing?: number,
-) => { classifier: ApparatusBayes };
+const naturalBayes = (): NaturalBayesClassifier => require('natural/lib/natural/classifiers/bayes_classifier') as NaturalBayesClassifier;
 
 interface ApparatusBayes extends NaturalBayesCounts {
   addExample(observation: Record<string, number>, label: string): void;
@@ -53,15 +52,21 @@ const MAX_FEATURES = 96;
  */
 export class IntentClassifier {
   private readonly vocabulary = new Map<string, number>();
-  private readonly bayes: ApparatusBayes;
+  private bayesInstance?: ApparatusBayes;
+  private readonly smoothing: number;
   private readonly temperaturePerFeature: number;
   private compiled?: BayesScorer;
   private readonly ids: number[] = [];
 
   constructor(options: ClassifierOptions = {}, scorer?: BayesScorer) {
-    this.bayes = new BayesClassifier(undefined, options.smoothing ?? 0.1).classifier;
+    this.smoothing = options.smoothing ?? 0.1;
     this.temperaturePerFeature = options.temperaturePerFeature ?? 0.1;
     this.compiled = scorer;
+  }
+
+  private get bayes(): ApparatusBayes {
+    this.bayesInstance ??= new (naturalBayes())(undefined, this.smoothing).classifier;
+    return this.bayesInstance;
   }
 
   get isTrained(): boolean {
