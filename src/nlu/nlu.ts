@@ -21,6 +21,9 @@ export interface NluOptions extends ClassifierOptions {
   modelPath?: string | false;
 }
 
+/** The stages of parse(); classify is reported twice (error strings before tokenise, the classifier after), and an error-string hit skips tokenise. */
+export type ParseStage = 'normalise' | 'entities' | 'tokenise' | 'classify';
+
 /** How the NLU arrived at its intent (the policy may still decide otherwise, and says so). */
 export type NluSource = 'error_string' | 'classifier' | 'low_confidence' | 'out_of_scope';
 
@@ -105,19 +108,34 @@ export class Nlu {
     return this.classifier.isTrained;
   }
 
-  /** Understand one message sent at `now` (times in it are resolved against the message time). */
-  parse(text: string, now: Date = new Date()): Parse {
+  /**
+   * Understand one message sent at `now` (times in it are resolved against the message time).
+   * `probe`, when given, is called after each stage (npm run bench times them).
+   */
+  parse(text: string, now: Date = new Date(), probe?: (stage: ParseStage) => void): Parse {
     const { lang, variant, neutral } = detectLanguage(text);
     const simplified = simplify(text);
     const normalized = stripPunctuation(simplified);
+    probe?.('normalise');
     const entities = extractEntities(text, simplified, now, this.lexicon);
+    probe?.('entities');
     const outOfDomain = this.scope.outOfDomain(normalized);
     const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain };
+    const parsed = this.understand(normalized, base, probe);
+    probe?.('classify');
+    return parsed;
+  }
 
+  /** Error strings, then the classifier, scope and thresholds: the intent of a normalised message. */
+  private understand(normalized: string, base: Omit<Parse, 'intent' | 'confidence' | 'source' | 'candidates'>, probe?: (stage: ParseStage) => void): Parse {
+    const { entities, outOfDomain } = base;
     const hit = this.matcher.match(normalized);
+    probe?.('classify');
     if (hit) return { ...base, intent: hit.intent, confidence: hit.score, source: 'error_string', candidates: [] };
 
-    const { ranking, coverage } = this.classifier.classify(tokenize(normalized, this.segmenter));
+    const features = tokenize(normalized, this.segmenter);
+    probe?.('tokenise');
+    const { ranking, coverage } = this.classifier.classify(features);
     const inScope = ranking.filter((r) => r.intent !== FALLBACK);
     const candidates = inScope.slice(0, 3).filter((r) => r.confidence >= 0.05);
     const top = ranking[0];
