@@ -5,6 +5,8 @@ COPY package.json package-lock.json .npmrc ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# npm run build also trains the intent model (dist/model/) on intents/.
+COPY intents ./intents
 RUN npm run build
 
 # Runtime stage: production dependencies, compiled code and the intent data only.

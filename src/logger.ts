@@ -33,8 +33,10 @@ export const rootLogger = winston.createLogger({
 for (const level of Object.keys(rootLogger.levels)) {
   const write = (rootLogger as unknown as Record<string, (...args: unknown[]) => winston.Logger>)[level];
   Object.defineProperty(rootLogger, level, {
-    value: function (this: winston.Logger, ...args: unknown[]) {
-      return this.isLevelEnabled(level) ? write.apply(this, args) : this;
+    // Unbound calls (a method passed as a callback) go to the root logger, as winston's own do.
+    value: function (this: winston.Logger | undefined, ...args: unknown[]) {
+      const self = this ?? rootLogger;
+      return self.isLevelEnabled(level) ? write.apply(self, args) : self;
     },
   });
 }

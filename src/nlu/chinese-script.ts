@@ -35,6 +35,8 @@ const TAIWAN_WORDS: Array<[RegExp, string]> = (
   ] as Array<[string, string]>
 ).map(([from, to]) => [new RegExp(from, 'g'), to]);
 
+// eslint-disable-next-line no-control-regex -- ASCII is exactly \x00-\x7f
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
 // Whether any of the words above occurs at all.
 const ANY_TAIWAN_WORD = new RegExp(TAIWAN_WORDS.map(([re]) => re.source).join('|'));
 
@@ -52,6 +54,8 @@ export function charsToTraditional(text: string): string {
 
 /** Traditional to Simplified, character by character, then Taiwan words (簡訊 -> 短信, 程式 -> 程序). */
 export function traditionalToSimplified(text: string): string {
+  // Every key of OpenCC's dictionaries and every word above holds a non-ASCII character: ASCII text is left as it is.
+  if (ASCII_ONLY.test(text)) return text;
   let s = charsToSimplified(text);
   // Most messages hold none of them: one scan instead of one per word. When one is there the
   // words are still replaced one after another, in order, as before (a replacement can make the next).

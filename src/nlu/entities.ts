@@ -106,6 +106,8 @@ interface Clause {
   /** Numerals as digits, for times and counts. */
   digits: string;
   question: boolean;
+  /** The time the clause names (null: none), once read: events and the message's time both ask. */
+  time?: Date | null;
 }
 
 function clausesOf(s: string): Clause[] {
@@ -164,6 +166,12 @@ function dayOffsetOf(word: string | undefined): number | undefined {
 }
 
 /** A point in time the clause names; `whole` (the message) supplies a day or part of the day the clause leaves out. */
+/** timeIn() of a clause, read once per message (`whole` and `now` are the message's). */
+function clauseTime(clause: Clause, whole: string, now: Date): Date | undefined {
+  if (clause.time === undefined) clause.time = timeIn(clause.digits, whole, now) ?? null;
+  return clause.time ?? undefined;
+}
+
 function timeIn(d: string, whole: string, now: Date): Date | undefined {
   for (const u of UNITS) {
     const clocks = Array.isArray(u.time.clock) ? u.time.clock : [u.time.clock];
@@ -280,6 +288,9 @@ function situationIn(clauses: Clause[]): Situation | undefined {
 // ---------------------------------------------------------------------------------------------
 // Platforms and stage events, clause by clause.
 
+// Each unit's role and field terms, global, built once (replace() starts a global pattern afresh each call).
+const NOT_A_PLATFORM = UNITS.map((u) => new RegExp(u.notAPlatform.source, 'g'));
+
 function platformsIn(clauses: Clause[], lexicon: PlatformLexicon): { mentions: PlatformMention[]; other: boolean } {
   const mentions: PlatformMention[] = [];
   let other = false;
@@ -295,7 +306,7 @@ function platformsIn(clauses: Clause[], lexicon: PlatformLexicon): { mentions: P
       if (m) add(platform, 'strong', m.index);
     }
     // 小程序负责人 / 网站信息 name a role or a field, not a platform.
-    const withoutRoles = UNITS.reduce((t, u) => t.replace(new RegExp(u.notAPlatform.source, 'g'), ' '), clause.text);
+    const withoutRoles = NOT_A_PLATFORM.reduce((t, re) => t.replace(re, ' '), clause.text);
     for (const { platform, re } of lexicon.weak) {
       const m = re.exec(withoutRoles);
       if (m) add(platform, 'weak', m.index);
@@ -316,7 +327,7 @@ function eventsIn(clauses: Clause[], whole: string, now: Date, lexicon: Platform
   const backgroundPlatforms = new Set(mentions.filter((m) => m.role === 'background').map((m) => m.platform));
   let previousAboutSms = false;
   for (const clause of clauses) {
-    const time = timeIn(clause.digits, whole, now);
+    const time = clauseTime(clause, whole, now);
     // A clause about another platform's filing, or an earlier one, reports nothing about this filing.
     const aboutBackground =
       lexicon.strong.some(({ platform, re }) => backgroundPlatforms.has(platform) && re.test(clause.text)) ||
@@ -359,7 +370,7 @@ function eventsIn(clauses: Clause[], whole: string, now: Date, lexicon: Platform
     }
   }
   // A time said in a clause of its own ("短信收到了 今天上午10点") belongs to the event that has none.
-  const loose = clauses.map((c) => timeIn(c.digits, whole, now)).find((t) => t !== undefined);
+  const loose = clauses.map((c) => clauseTime(c, whole, now)).find((t) => t !== undefined);
   for (const e of events) if (e.polarity === 'happened' && !e.time && loose) e.time = loose;
   return events;
 }
@@ -424,7 +435,7 @@ export function extractEntities(raw: string, simplified: string, now: Date, lexi
   if (situation) out.situation = situation;
   const changes = changesIn(simplified);
   if (changes) out.changes = changes;
-  const time = clauses.map((c) => timeIn(c.digits, whole, now)).find((t) => t !== undefined);
+  const time = clauses.map((c) => clauseTime(c, whole, now)).find((t) => t !== undefined);
   if (time) out.time = time;
   const count = countIn(whole);
   if (count) out.count = { ...count, supposed: UNITS.some((u) => u.countPatterns.hypothetical.test(simplified)) };

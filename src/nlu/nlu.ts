@@ -6,7 +6,15 @@ import { warmUpChineseScript } from './chinese-script';
 import { buildPlatformLexicon, extractEntities, type Entities, type PlatformLexicon } from './entities';
 import { ErrorMatcher } from './error-matcher';
 import { IntentClassifier, type ClassifierOptions, type Ranked, type TrainingExample } from './intent-classifier';
-import { DEFAULT_MODEL_PATH, loadOrTrainClassifier, modelFingerprint, writeModelArtefact, type ModelSource, type TrainingUtterance } from './intent-model';
+import {
+  DEFAULT_MODEL_PATH,
+  loadOrTrainClassifier,
+  modelFingerprint,
+  modelFingerprints,
+  writeModelArtefact,
+  type ModelSource,
+  type TrainingUtterance,
+} from './intent-model';
 import { detectLanguage, warmUpLanguageDetection } from './language';
 import { normalize, simplify, stripPunctuation } from './normalizer';
 import { ScopeDetector } from './scope';
@@ -164,6 +172,6 @@ export function buildModelArtefact(kb: KnowledgeBase, file: string = DEFAULT_MOD
   const utterances = trainingUtterances(kb);
   const classifier = new IntentClassifier(options);
   classifier.train(trainingExamples(kb, createSegmenter(kb.userDictPath)));
-  writeModelArtefact(file, classifier, modelFingerprint(utterances, kb.userDictPath, options), utterances.length);
+  writeModelArtefact(file, classifier, modelFingerprints(utterances, kb.userDictPath, options), utterances.length);
   return { utterances: utterances.length };
 }

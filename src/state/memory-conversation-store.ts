@@ -3,6 +3,9 @@ import { readableState, type ConversationState } from './conversation-state';
 import type { ConversationStore } from './conversation-store';
 
 const parsed = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
+// Most fields of most states are null, and reading a state back (reviveState) gives a missing field
+// its null again; platformSource stays, since without it a platform reads as the user's own.
+const withoutNulls = (key: string, value: unknown) => (value === null && key !== 'platformSource' ? undefined : value);
 
 export interface MemoryConversationStoreOptions {
   /** At most this many users are kept; the least recently used go first (0 = no limit). */
@@ -39,7 +42,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   private stored(key: string, value: ConversationState): void {
-    this.cache.set(key, JSON.stringify(value));
+    this.cache.set(key, JSON.stringify(value, withoutNulls));
     this.touch(key);
     while (this.maxKeys > 0 && this.recency.size > this.maxKeys) {
       const oldest = this.recency.keys().next().value as string;
