@@ -6,9 +6,11 @@ import { moduleLogger } from './logger';
 import type { Metrics } from './metrics';
 import { Nlu } from './nlu/nlu';
 import type { ConversationStore } from './state/conversation-store';
+import { MemoryClaimStore, type ClaimStore } from './state/claim-store';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
 import { MemoryConversationStore } from './state/memory-conversation-store';
 import { globalRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
+import { RedisClaimStore } from './state/redis-claim-store';
 import { RedisConversationStore } from './state/redis-conversation-store';
 import { RedisIdempotencyStore } from './state/redis-idempotency-store';
 import { FileUnansweredLog, GuardedUnansweredLog, RedisUnansweredLog, type UnansweredLog } from './state/unanswered-log';
@@ -53,6 +55,8 @@ export interface Backends {
   /** RATE_LIMIT_GLOBAL_PER_S across all users; undefined when it is 0 (off). */
   globalRateLimiter?: RateLimiter;
   unanswered: UnansweredLog;
+  /** "First one wins" markers (handoff notifications): in Redis when set, so one instance sends each. */
+  claims: ClaimStore;
   /** Resolves true once the shared store is connected (at once without Redis), false after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -77,9 +81,11 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   if (!config.REDIS_URL) {
     const store = createStore(config, metrics);
     const idempotency = new MemoryIdempotencyStore();
+    const claims = new MemoryClaimStore();
     return {
       store,
       idempotency,
+      claims,
       rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN),
       globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S) : undefined,
       unanswered: guarded(new FileUnansweredLog(config.UNANSWERED_LOG, config.UNANSWERED_LOG_MAX_BYTES)),
@@ -87,6 +93,7 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
       close: async () => {
         await store.close();
         await idempotency.close();
+        await claims.close();
       },
     };
   }
@@ -102,6 +109,7 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   return {
     store,
     idempotency,
+    claims: new RedisClaimStore(redis),
     rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_PER_MIN),
     globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S, redis) : undefined,
     unanswered: guarded(new RedisUnansweredLog(redis, undefined, config.UNANSWERED_MAX_QUESTIONS)),
