@@ -178,6 +178,8 @@ export function createApp(deps: AppDeps): Express {
         replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
         maxSkewS: config.WEBHOOK_MAX_SKEW_S,
         bodyLimit: config.BODY_LIMIT,
+        kfAccount: config.WECHAT_KF_ACCOUNT,
+        handoffActive: (userKey, at) => engine()?.handoffActive(userKey, at) ?? Promise.resolve(false),
       }),
     );
     channels.push('wechat');

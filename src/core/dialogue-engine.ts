@@ -24,7 +24,7 @@ import type { UnansweredLog } from '../state/unanswered-log';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { applyFacts } from './facts';
 import { FALLBACK } from './intent-ids';
-import { decide, type DecidedBy, type Decision, type PolicyContext } from './policy';
+import { decide, handoffExpired, type DecidedBy, type Decision, type PolicyContext } from './policy';
 import { attemptLines, handleAttempt, handleQuery, handleRecipient, handleReport, phrase, smsTimeLines, type HandlerResult, type Turn } from './state-handlers';
 import { formatWeekdayClock } from './time-format';
 import type { Lang, Message, Reply } from './types';
@@ -184,6 +184,16 @@ export class DialogueEngine {
   handoffView(state: ConversationState, userKey: string, now: Date = new Date()): HandoffView | undefined {
     if (!this.options.handoff) return undefined;
     return buildHandoffView(state, userKey, now, { kb: this.kb, rules: this.rules, lang: this.options.handoff.lang });
+  }
+
+  /** Whether a human agent has this user at `at` (a handoff active and not timed out); false when unknown. */
+  async handoffActive(userKey: string, at: Date = new Date()): Promise<boolean> {
+    const settings = this.options.handoff;
+    if (!settings) return false;
+    const stored = await this.store.get(userKey);
+    if (stored === undefined) return false;
+    const state = this.revive(stored, at);
+    return state.handoff?.active === true && !handoffExpired(state, at, settings.timeoutMs);
   }
 
   /**
