@@ -8,7 +8,10 @@ import { douyinRouter } from './channels/douyin/douyin-channel';
 import { jsonWebhookRouter } from './channels/json/json-webhook-channel';
 import { WechatApiClient } from './channels/wechat/wechat-api-client';
 import { wechatOfficialAccountRouter } from './channels/wechat/wechat-official-account-channel';
+import { WecomApiClient } from './channels/wecom/wecom-api-client';
 import { wecomRouter } from './channels/wecom/wecom-channel';
+import { wecomKfRouter } from './channels/wecom-kf/wecom-kf-channel';
+import { MemoryCursorStore, type CursorStore } from './state/cursor-store';
 import type { Config } from './config';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { errorHandler, sendError } from './http-errors';
@@ -31,6 +34,9 @@ export interface AppDeps {
   wechatApi?: WechatApiClient;
   douyinApi?: DouyinApiClient;
   onDouyinProcessed?: (work: Promise<void>) => void;
+  onWecomKfProcessed?: (work: Promise<void>) => void;
+  /** The WeCom kf sync cursor (Redis with REDIS_URL). */
+  cursors?: CursorStore;
   metrics?: Metrics;
   rateLimiter?: RateLimiter;
   /** RATE_LIMIT_GLOBAL_PER_S across all users (callers choose user ids); none when off. */
@@ -43,7 +49,7 @@ export interface AppDeps {
 function channelOf(path: string): string {
   if (path.startsWith('/api/')) return 'json';
   const first = path.split('/')[1];
-  return ['wechat', 'wecom', 'douyin'].includes(first) ? first : 'ops';
+  return ['wechat', 'wecom', 'wecom-kf', 'douyin'].includes(first) ? first : 'ops';
 }
 
 class NotReadyError extends Error {}
@@ -200,6 +206,28 @@ export function createApp(deps: AppDeps): Express {
       }),
     );
     channels.push('wecom');
+  }
+  if (config.WECOM_KF_CORP_ID && config.WECOM_KF_SECRET && config.WECOM_KF_TOKEN && config.WECOM_KF_ENCODING_AES_KEY) {
+    app.use(
+      '/wecom-kf',
+      notReady,
+      wecomKfRouter({
+        token: config.WECOM_KF_TOKEN,
+        corpId: config.WECOM_KF_CORP_ID,
+        encodingAesKey: config.WECOM_KF_ENCODING_AES_KEY,
+        api: new WecomApiClient({ corpId: config.WECOM_KF_CORP_ID, secret: config.WECOM_KF_SECRET, baseUrl: config.WECOM_API_BASE }),
+        handle,
+        idempotency,
+        cursors: deps.cursors ?? new MemoryCursorStore(),
+        phrase,
+        releaseHandoff: (userKey) => engine()!.releaseHandoff(userKey),
+        servicerUserId: config.WECOM_KF_SERVICER_USERID,
+        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+        bodyLimit: config.BODY_LIMIT,
+        onProcessed: deps.onWecomKfProcessed,
+      }),
+    );
+    channels.push('wecom_kf');
   }
   if (config.DOUYIN_CLIENT_KEY && config.DOUYIN_CLIENT_SECRET) {
     const api =

@@ -7,6 +7,7 @@ import type { Metrics } from './metrics';
 import { Nlu } from './nlu/nlu';
 import type { ConversationStore } from './state/conversation-store';
 import { MemoryClaimStore, type ClaimStore } from './state/claim-store';
+import { MemoryCursorStore, RedisCursorStore, type CursorStore } from './state/cursor-store';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
 import { MemoryConversationStore } from './state/memory-conversation-store';
 import { globalRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
@@ -57,6 +58,8 @@ export interface Backends {
   unanswered: UnansweredLog;
   /** "First one wins" markers (handoff notifications): in Redis when set, so one instance sends each. */
   claims: ClaimStore;
+  /** Platform read positions (the WeCom kf sync cursor). */
+  cursors: CursorStore;
   /** Resolves true once the shared store is connected (at once without Redis), false after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -86,6 +89,7 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
       store,
       idempotency,
       claims,
+      cursors: new MemoryCursorStore(),
       rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN),
       globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S) : undefined,
       unanswered: guarded(new FileUnansweredLog(config.UNANSWERED_LOG, config.UNANSWERED_LOG_MAX_BYTES)),
@@ -110,6 +114,7 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
     store,
     idempotency,
     claims: new RedisClaimStore(redis),
+    cursors: new RedisCursorStore(redis),
     rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_PER_MIN),
     globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S, redis) : undefined,
     unanswered: guarded(new RedisUnansweredLog(redis, undefined, config.UNANSWERED_MAX_QUESTIONS)),

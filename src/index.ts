@@ -23,6 +23,7 @@ function main(): void {
     engine: () => engine,
     store: backends.store,
     idempotency: backends.idempotency,
+    cursors: backends.cursors,
     rateLimiter: backends.rateLimiter,
     globalRateLimiter: backends.globalRateLimiter,
     metrics,
