@@ -1,11 +1,11 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
-import type { HandleMessage } from '../channel';
+import type { ChannelModule, HandleMessage } from '../channel';
+import { WechatApiClient } from './wechat-api-client';
 import { freshTimestamp, safeEqual, sha256Hex, wechatSignature } from '../signatures';
 import { sendError } from '../../http-errors';
 import { createTimeOf, dedupKey, inboundOf, turnFor } from './inbound';
-import type { WechatApiClient } from './wechat-api-client';
 import { WxBizMsgCrypt, WxCryptoError } from './wx-biz-msg-crypt';
 import { fitOneMessage, parseWechatXml, splitUtf8, textReplyXml, transferReplyXml, XmlError } from './xml';
 
@@ -173,3 +173,29 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
 
   return router;
 }
+
+/** The WeChat Official Account channel: runs when WECHAT_TOKEN is set. */
+export const wechatOfficialAccountChannel: ChannelModule = {
+  name: 'wechat',
+  path: '/wechat',
+  isConfigured: (config) => Boolean(config.WECHAT_TOKEN),
+  mount: ({ config, handle, idempotency, phrase, engine, wechatApi }) =>
+    wechatOfficialAccountRouter({
+      token: config.WECHAT_TOKEN!,
+      appId: config.WECHAT_APPID,
+      encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
+      handle,
+      idempotency,
+      phrase,
+      api:
+        wechatApi ??
+        (config.WECHAT_APPID && config.WECHAT_APP_SECRET
+          ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
+          : undefined),
+      replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      bodyLimit: config.BODY_LIMIT,
+      kfAccount: config.WECHAT_KF_ACCOUNT,
+      handoffActive: (userKey, at) => engine().handoffActive(userKey, at),
+    }),
+};

@@ -3,11 +3,11 @@ import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import type { CursorStore } from '../../state/cursor-store';
 import type { IdempotencyStore } from '../../state/idempotency-store';
-import type { HandleMessage } from '../channel';
+import type { ChannelModule, HandleMessage } from '../channel';
 import { limitText } from '../message-text';
 import { messageTimeOrNow } from '../message-time';
 import { freshTimestamp } from '../signatures';
-import type { WecomApiClient } from '../wecom/wecom-api-client';
+import { WecomApiClient } from '../wecom/wecom-api-client';
 import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
 import { parseWechatXml, splitUtf8, XmlError } from '../wechat/xml';
 
@@ -188,3 +188,26 @@ export function wecomKfRouter(o: WecomKfOptions): Router {
 
   return router;
 }
+
+/** The WeCom 微信客服 channel: runs when the four WECOM_KF_* keys are set. */
+export const wecomKfChannel: ChannelModule = {
+  name: 'wecom_kf',
+  path: '/wecom-kf',
+  isConfigured: (c) => Boolean(c.WECOM_KF_CORP_ID && c.WECOM_KF_SECRET && c.WECOM_KF_TOKEN && c.WECOM_KF_ENCODING_AES_KEY),
+  mount: ({ config, handle, idempotency, cursors, phrase, engine, onWecomKfProcessed }) =>
+    wecomKfRouter({
+      token: config.WECOM_KF_TOKEN!,
+      corpId: config.WECOM_KF_CORP_ID!,
+      encodingAesKey: config.WECOM_KF_ENCODING_AES_KEY!,
+      api: new WecomApiClient({ corpId: config.WECOM_KF_CORP_ID!, secret: config.WECOM_KF_SECRET!, baseUrl: config.WECOM_API_BASE }),
+      handle,
+      idempotency,
+      cursors,
+      phrase,
+      releaseHandoff: (userKey) => engine().releaseHandoff(userKey),
+      servicerUserId: config.WECOM_KF_SERVICER_USERID,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      bodyLimit: config.BODY_LIMIT,
+      onProcessed: onWecomKfProcessed,
+    }),
+};
