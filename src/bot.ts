@@ -2,6 +2,7 @@ import Redis from 'ioredis';
 import type { Config } from './config';
 import { DialogueEngine, type EngineOptions, type HandoffSettings } from './core/dialogue-engine';
 import { loadKnowledgeBase } from './knowledge/knowledge-base';
+import { loadMenu } from './knowledge/menu';
 import { moduleLogger } from './logger';
 import type { Metrics } from './metrics';
 import { Nlu } from './nlu/nlu';
@@ -29,7 +30,7 @@ export function createEngine(
 ): DialogueEngine {
   const kb = loadKnowledgeBase(config.INTENTS_DIR);
   const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
-  return new DialogueEngine(nlu, store, metrics, unanswered, options);
+  return new DialogueEngine(nlu, store, metrics, unanswered, { menu: loadMenu(config.INTENTS_DIR, kb), ...options });
 }
 
 /** The engine's handoff settings from HANDOFF_*; undefined when handoff is off. */

@@ -56,6 +56,8 @@ export interface HandoffEvent {
 export interface EngineOptions {
   /** Unset: chat.human answers with a static text and the bot never steps back. */
   handoff?: HandoffSettings;
+  /** Custom-menu EventKeys and the question each button asks (intents/menu.yaml). */
+  menu?: Map<string, { intent: string; question: { zh: string; en: string } }>;
   /** Called once a handoff's start or end is stored (agent notifications); must not throw. */
   onHandoff?: (event: HandoffEvent) => void;
 }
@@ -178,6 +180,11 @@ export class DialogueEngine {
     });
     if (saved && turn!.handoff) this.handoffHappened(message.userId, turn!.handoff, message.timestamp, state);
     return { reply, state, trace: { parse, decidedBy: turn!.decidedBy, before: before!, saved } };
+  }
+
+  /** The question a custom-menu button asks (intents/menu.yaml), or undefined for an unknown key. */
+  menuQuestion(eventKey: string): string | undefined {
+    return this.options.menu?.get(eventKey)?.question.zh;
   }
 
   /** The agent's view of a user's handoff (api.md `handoff`), or undefined when none is active. */

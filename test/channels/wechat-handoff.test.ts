@@ -5,14 +5,15 @@ import { wechatSignature } from '../../src/channels/signatures';
 import { parseWechatXml } from '../../src/channels/wechat/xml';
 import { DialogueEngine } from '../../src/core/dialogue-engine';
 import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
-import { sharedNlu, testConfig } from '../helpers';
+import { loadMenu } from '../../src/knowledge/menu';
+import { INTENTS_DIR, sharedKb, sharedNlu, testConfig } from '../helpers';
 
 const TOKEN = 'spamtest';
 
 function setup(env: Record<string, string> = {}) {
   const config = testConfig({ WECHAT_TOKEN: TOKEN, ...env });
   const store = new MemoryConversationStore(3600);
-  const engine = new DialogueEngine(sharedNlu(), store, undefined, undefined, { handoff: handoffSettings(config) });
+  const engine = new DialogueEngine(sharedNlu(), store, undefined, undefined, { handoff: handoffSettings(config), menu: loadMenu(INTENTS_DIR, sharedKb()) });
   const app = createApp({ config, engine: () => engine, store });
   let msgId = 1000;
   let nonce = 0;
@@ -72,5 +73,25 @@ describe('WeChat OA handoff (plaintext mode)', () => {
     const ended = await text('o-end', '结束人工');
     expect(ended.fields?.MsgType).toBe('text');
     expect((await text('o-end', '收不到核验短信怎么办')).fields?.MsgType).toBe('text');
+  });
+
+  it('a custom-menu CLICK is answered as the question intents/menu.yaml gives its EventKey; an unknown key is not', async () => {
+    const { post } = setup();
+    const click = (key: string) =>
+      post('o-menu', `<MsgType><![CDATA[event]]></MsgType><Event><![CDATA[CLICK]]></Event><EventKey><![CDATA[${key}]]></EventKey>`);
+    const known = await click('SMS_NOT_RECEIVED');
+    expect(known.fields?.MsgType).toBe('text');
+    expect(known.fields?.Content).toMatch(/12381|短信/);
+    const unknown = await click('NO_SUCH_BUTTON');
+    expect(unknown.text).toBe('success');
+  });
+});
+
+describe('intents/menu.yaml', () => {
+  it('refuses a button that names an intent the knowledge base lacks', () => {
+    const fs = jest.requireActual<typeof import('node:fs')>('node:fs');
+    const dir = fs.mkdtempSync('/tmp/menu-');
+    fs.writeFileSync(`${dir}/menu.yaml`, 'BTN: no.such_intent\n');
+    expect(() => loadMenu(dir, sharedKb())).toThrow(/BTN: no intent "no.such_intent"/);
   });
 });

@@ -208,8 +208,7 @@ export const douyinChannel: ChannelModule = {
       handle,
       idempotency,
       api:
-        douyinApi ??
-        new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY!, clientSecret: config.DOUYIN_CLIENT_SECRET!, baseUrl: config.DOUYIN_API_BASE }),
+        douyinApi ?? new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY!, clientSecret: config.DOUYIN_CLIENT_SECRET!, baseUrl: config.DOUYIN_API_BASE }),
       clientKey: config.DOUYIN_CLIENT_KEY!,
       clientSecret: config.DOUYIN_CLIENT_SECRET!,
       maxSkewS: config.WEBHOOK_MAX_SKEW_S,

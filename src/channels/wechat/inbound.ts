@@ -32,7 +32,9 @@ export function inboundOf(fields: Record<string, string>): Inbound {
  */
 export function dedupKey(channel: string, fields: Record<string, string>): string {
   const scope = `${fields.ToUserName ?? ''}:${fields.AgentID ?? ''}:${fields.FromUserName ?? ''}`;
-  return fields.MsgId ? `${channel}:msg:${scope}:${fields.MsgId}` : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}`;
+  return fields.MsgId
+    ? `${channel}:msg:${scope}:${fields.MsgId}`
+    : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}:${fields.EventKey ?? ''}`;
 }
 
 /** The message time from CreateTime (Unix seconds); the server clock when it is missing, bad or implausible. */

@@ -32,6 +32,8 @@ export interface WechatOfficialAccountOptions {
   bodyLimit: string;
   /** WECHAT_KF_ACCOUNT: the customer-service account handed-over users go to (TransInfo/KfAccount); unset: any. */
   kfAccount?: string;
+  /** The question a custom-menu CLICK button asks (intents/menu.yaml); undefined: the click is ignored. */
+  menuQuestion?: (eventKey: string) => string | undefined;
   /** Whether a human agent has this user now (for messages the engine doesn't read: images, voice). */
   handoffActive?: (userKey: string, at: Date) => Promise<boolean>;
 }
@@ -155,6 +157,12 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     ) {
       return { parts: [], transfer: true };
     }
+    // A custom-menu button asks its question, unless a person has the user (events never go to them).
+    const asked = fields.MsgType === 'event' && fields.Event === 'CLICK' ? o.menuQuestion?.(fields.EventKey ?? '') : undefined;
+    if (asked) {
+      if (o.handoffActive && (await o.handoffActive(`wechat:${fields.FromUserName}`, createTimeOf(fields)).catch(() => false))) return null;
+      fields = { ...fields, MsgType: 'text', Content: asked };
+    }
     const { text, handoff } = await turnFor('wechat', fields, o.handle, o.phrase);
     if (text === null) return null;
     if (!text) return { parts: [], transfer: handoff };
@@ -197,5 +205,6 @@ export const wechatOfficialAccountChannel: ChannelModule = {
       bodyLimit: config.BODY_LIMIT,
       kfAccount: config.WECHAT_KF_ACCOUNT,
       handoffActive: (userKey, at) => engine().handoffActive(userKey, at),
+      menuQuestion: (key) => engine().menuQuestion(key),
     }),
 };
