@@ -1,4 +1,5 @@
 import { moduleLogger } from '../../logger';
+import { AccessTokenCache, TOKEN_ERRORS } from '../access-token-cache';
 
 const log = moduleLogger('wecom-api');
 
@@ -26,9 +27,6 @@ export interface WecomApiClientOptions {
   timeoutMs?: number;
 }
 
-// access_token invalid / expired: fetch a new one and retry once.
-const TOKEN_ERRORS = new Set([40001, 40014, 42001]);
-
 interface WecomResponse {
   errcode?: number;
   errmsg?: string;
@@ -42,34 +40,30 @@ interface WecomResponse {
  * shared by concurrent callers) and message/send, the app message to a member by UserID.
  */
 export class WecomApiClient {
-  private token?: { value: string; expiresAt: number };
-  private pending?: Promise<string>;
+  private readonly tokens: AccessTokenCache;
 
-  constructor(private readonly options: WecomApiClientOptions) {}
+  constructor(private readonly options: WecomApiClientOptions) {
+    this.tokens = new AccessTokenCache(
+      () => this.fetchToken(),
+      () => this.options.now?.() ?? Date.now(),
+    );
+  }
 
   private get fetch(): typeof fetch {
     return this.options.fetch ?? fetch;
   }
 
-  private now(): number {
-    return this.options.now?.() ?? Date.now();
-  }
-
   async accessToken(force = false): Promise<string> {
-    if (!force && this.token && this.token.expiresAt > this.now()) return this.token.value;
-    this.pending ??= this.fetchToken().finally(() => (this.pending = undefined));
-    return this.pending;
+    return this.tokens.get(force);
   }
 
-  private async fetchToken(): Promise<string> {
+  private async fetchToken(): Promise<{ token: string; expiresInS?: number }> {
     const url = new URL('/cgi-bin/gettoken', this.options.baseUrl);
     url.search = new URLSearchParams({ corpid: this.options.corpId, corpsecret: this.options.secret }).toString();
     const res = await this.fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000) });
     const body = (await res.json().catch(() => ({}))) as WecomResponse;
     if (!body.access_token) throw new WecomApiError(`WeCom gettoken failed: errcode ${body.errcode ?? `HTTP ${res.status}`}`, body.errcode);
-    const ttlMs = Math.max(60, (body.expires_in ?? 7200) - 300) * 1000;
-    this.token = { value: body.access_token, expiresAt: this.now() + ttlMs };
-    return body.access_token;
+    return { token: body.access_token, expiresInS: body.expires_in };
   }
 
   /**
