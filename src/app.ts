@@ -2,13 +2,15 @@ import { randomUUID } from 'node:crypto';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { safeEqual } from './channels/signatures';
-import type { HandleMessage } from './channels/channel';
-import { DouyinApiClient } from './channels/douyin/douyin-api-client';
-import { douyinRouter } from './channels/douyin/douyin-channel';
-import { jsonWebhookRouter } from './channels/json/json-webhook-channel';
-import { WechatApiClient } from './channels/wechat/wechat-api-client';
-import { wechatOfficialAccountRouter } from './channels/wechat/wechat-official-account-channel';
-import { wecomRouter } from './channels/wecom/wecom-channel';
+import { RateLimitedError, type ChannelModule, type HandleMessage } from './channels/channel';
+import { douyinChannel } from './channels/douyin/douyin-channel';
+import type { DouyinApiClient } from './channels/douyin/douyin-api-client';
+import { jsonWebhookChannel } from './channels/json/json-webhook-channel';
+import type { WechatApiClient } from './channels/wechat/wechat-api-client';
+import { wechatOfficialAccountChannel } from './channels/wechat/wechat-official-account-channel';
+import { wecomChannel } from './channels/wecom/wecom-channel';
+import { wecomKfChannel } from './channels/wecom-kf/wecom-kf-channel';
+import { MemoryCursorStore, type CursorStore } from './state/cursor-store';
 import type { Config } from './config';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { errorHandler, sendError } from './http-errors';
@@ -31,6 +33,9 @@ export interface AppDeps {
   wechatApi?: WechatApiClient;
   douyinApi?: DouyinApiClient;
   onDouyinProcessed?: (work: Promise<void>) => void;
+  onWecomKfProcessed?: (work: Promise<void>) => void;
+  /** The WeCom kf sync cursor (Redis with REDIS_URL). */
+  cursors?: CursorStore;
   metrics?: Metrics;
   rateLimiter?: RateLimiter;
   /** RATE_LIMIT_GLOBAL_PER_S across all users (callers choose user ids); none when off. */
@@ -43,10 +48,13 @@ export interface AppDeps {
 function channelOf(path: string): string {
   if (path.startsWith('/api/')) return 'json';
   const first = path.split('/')[1];
-  return ['wechat', 'wecom', 'douyin'].includes(first) ? first : 'ops';
+  return ['wechat', 'wecom', 'wecom-kf', 'douyin'].includes(first) ? first : 'ops';
 }
 
 class NotReadyError extends Error {}
+
+/** Every channel the app knows; each runs when its configuration is present (adding one: one entry). */
+export const CHANNELS: readonly ChannelModule[] = [jsonWebhookChannel, wechatOfficialAccountChannel, wecomChannel, wecomKfChannel, douyinChannel];
 
 /** The express app: channel routers, health and readiness. No listen() here, so tests use supertest. */
 export function createApp(deps: AppDeps): Express {
@@ -87,6 +95,58 @@ export function createApp(deps: AppDeps): Express {
   });
 
   const phrase = (key: string) => engine()?.bilingual(key) ?? '';
+  const handle = createHandle({ engine, metrics, rateLimiter, globalRateLimiter: globalLimiter, phrase });
+  const notReady = (_req: express.Request, res: express.Response, next: express.NextFunction) =>
+    engine() ? next() : sendError(res, 503, 'not_ready', 'The bot is still starting; try again in a moment.');
+
+  if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
+  if (!config.API_TOKEN) log.warn('API_TOKEN is not set: the /api/v1 endpoints are open to anyone who can reach them');
+  const apiToken = config.API_TOKEN;
+  app.use('/api/v1', (req, res, next) => {
+    if (!apiToken) return next();
+    const header = req.get('Authorization') ?? '';
+    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
+    if (!safeEqual(given, apiToken)) {
+      res.setHeader('WWW-Authenticate', 'Bearer');
+      return sendError(res, 401, 'unauthorized', 'Missing or wrong bearer token.');
+    }
+    next();
+  });
+  const channelDeps = {
+    ...deps,
+    handle,
+    engine: () => engine()!,
+    idempotency,
+    cursors: deps.cursors ?? new MemoryCursorStore(),
+    phrase,
+  };
+  const channels: string[] = [];
+  for (const channel of CHANNELS) {
+    if (!channel.isConfigured(config)) continue;
+    app.use(channel.path, notReady, channel.mount(channelDeps));
+    channels.push(channel.name);
+  }
+  log.info('channels', { channels });
+
+  app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
+  app.use(errorHandler);
+  return app;
+}
+
+/**
+ * The HandleMessage every channel gets: the engine's turn with what applies to all channels around
+ * it (rate limits; the engine counts metrics and logs unanswered questions). Used by the app and
+ * the wechaty runner alike.
+ */
+export function createHandle(deps: {
+  engine: () => DialogueEngine | undefined;
+  metrics: Metrics;
+  rateLimiter?: RateLimiter;
+  globalRateLimiter?: RateLimiter;
+  phrase: (key: string) => string;
+}): HandleMessage {
+  const { engine, metrics, rateLimiter, phrase } = deps;
+  const globalLimiter = deps.globalRateLimiter;
   /**
    * The global budget first (a flood of made-up user ids is cut before it costs anything per user),
    * then the user's own. A limiter that can't answer lets the message through.
@@ -113,11 +173,12 @@ export function createApp(deps: AppDeps): Express {
     return last;
   };
   // Chat channels: over the limit, a polite text instead of an answer, and no state change.
-  const handle: HandleMessage = async (message) => {
+  const handle: HandleMessage = async (message, options = {}) => {
     const e = engine();
     if (!e) throw new NotReadyError('not ready');
-    const limit = await withinLimit(message.userId, message.channel);
+    const limit = await withinLimit(message.userId, options.metricChannel ?? message.channel);
     if (limit && !limit.allowed) {
+      if (options.refuseWhenLimited) throw new RateLimitedError(limit);
       return {
         reply: { text: phrase('channel_rate_limited'), intent: 'fallback', confidence: 1, lang: 'zh-Hans', suggestions: [], sources: [] },
         state: newConversationState(message.timestamp),
@@ -125,103 +186,5 @@ export function createApp(deps: AppDeps): Express {
     }
     return e.handle(message);
   };
-  const notReady = (_req: express.Request, res: express.Response, next: express.NextFunction) =>
-    engine() ? next() : sendError(res, 503, 'not_ready', 'The bot is still starting; try again in a moment.');
-
-  if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
-  if (!config.API_TOKEN) log.warn('API_TOKEN is not set: the /api/v1 endpoints are open to anyone who can reach them');
-  const apiToken = config.API_TOKEN;
-  app.use('/api/v1', (req, res, next) => {
-    if (!apiToken) return next();
-    const header = req.get('Authorization') ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : undefined;
-    if (!safeEqual(given, apiToken)) {
-      res.setHeader('WWW-Authenticate', 'Bearer');
-      return sendError(res, 401, 'unauthorized', 'Missing or wrong bearer token.');
-    }
-    next();
-  });
-  app.use(
-    '/api/v1',
-    notReady,
-    jsonWebhookRouter((m) => engine()!.handle(m), store, {
-      apiState: (s) => engine()!.apiState(s),
-      revive: (stored) => engine()!.revive(stored, new Date()),
-      bodyLimit: config.BODY_LIMIT,
-      webhookSecret: config.WEBHOOK_SECRET,
-      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-      rateLimit: (userId) => withinLimit(userId, 'json'),
-      handoffView: (state, userId, now) => engine()!.handoffView(state, userId, now),
-      releaseHandoff: config.HANDOFF_ENABLED ? (userId) => engine()!.releaseHandoff(userId) : undefined,
-    }),
-  );
-
-  // Each channel starts only when its configuration is present.
-  const channels: string[] = ['json'];
-  if (config.WECHAT_TOKEN) {
-    const api =
-      deps.wechatApi ??
-      (config.WECHAT_APPID && config.WECHAT_APP_SECRET
-        ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
-        : undefined);
-    app.use(
-      '/wechat',
-      notReady,
-      wechatOfficialAccountRouter({
-        token: config.WECHAT_TOKEN,
-        appId: config.WECHAT_APPID,
-        encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
-        handle,
-        idempotency,
-        phrase,
-        api,
-        replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
-        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-        bodyLimit: config.BODY_LIMIT,
-      }),
-    );
-    channels.push('wechat');
-  }
-  if (config.WECOM_TOKEN && config.WECOM_CORP_ID && config.WECOM_ENCODING_AES_KEY) {
-    app.use(
-      '/wecom',
-      notReady,
-      wecomRouter({
-        token: config.WECOM_TOKEN,
-        corpId: config.WECOM_CORP_ID,
-        encodingAesKey: config.WECOM_ENCODING_AES_KEY,
-        handle,
-        idempotency,
-        phrase,
-        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-        bodyLimit: config.BODY_LIMIT,
-      }),
-    );
-    channels.push('wecom');
-  }
-  if (config.DOUYIN_CLIENT_KEY && config.DOUYIN_CLIENT_SECRET) {
-    const api =
-      deps.douyinApi ??
-      new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY, clientSecret: config.DOUYIN_CLIENT_SECRET, baseUrl: config.DOUYIN_API_BASE });
-    app.use(
-      '/douyin',
-      notReady,
-      douyinRouter({
-        handle,
-        idempotency,
-        api,
-        clientKey: config.DOUYIN_CLIENT_KEY,
-        clientSecret: config.DOUYIN_CLIENT_SECRET,
-        maxSkewS: config.WEBHOOK_MAX_SKEW_S,
-        onProcessed: deps.onDouyinProcessed,
-        textOnlyReply: () => phrase('channel_type_text'),
-      }),
-    );
-    channels.push('douyin');
-  }
-  log.info('channels', { channels });
-
-  app.use((_req, res) => sendError(res, 404, 'not_found', 'No such endpoint.'));
-  app.use(errorHandler);
-  return app;
+  return handle;
 }

@@ -2,13 +2,17 @@ import type Redis from 'ioredis';
 import type { Config } from './config';
 import { DialogueEngine, type EngineOptions, type HandoffSettings } from './core/dialogue-engine';
 import { loadKnowledgeBase } from './knowledge/knowledge-base';
+import { loadMenu } from './knowledge/menu';
 import { moduleLogger } from './logger';
 import type { Metrics } from './metrics';
 import { Nlu } from './nlu/nlu';
 import type { ConversationStore } from './state/conversation-store';
+import { MemoryClaimStore, type ClaimStore } from './state/claim-store';
+import { MemoryCursorStore, RedisCursorStore, type CursorStore } from './state/cursor-store';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
 import { MemoryConversationStore } from './state/memory-conversation-store';
 import { globalRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
+import { RedisClaimStore } from './state/redis-claim-store';
 import { RedisConversationStore } from './state/redis-conversation-store';
 import { RedisIdempotencyStore } from './state/redis-idempotency-store';
 import { FileUnansweredLog, GuardedUnansweredLog, RedisUnansweredLog, type UnansweredLog } from './state/unanswered-log';
@@ -27,7 +31,7 @@ export function createEngine(
   const kb = loadKnowledgeBase(config.INTENTS_DIR);
   const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
   log.info('intent model', { source: nlu.modelSource });
-  return new DialogueEngine(nlu, store, metrics, unanswered, options);
+  return new DialogueEngine(nlu, store, metrics, unanswered, { menu: loadMenu(config.INTENTS_DIR, kb), ...options });
 }
 
 /** The engine's handoff settings from HANDOFF_*; undefined when handoff is off. */
@@ -54,6 +58,10 @@ export interface Backends {
   /** RATE_LIMIT_GLOBAL_PER_S across all users; undefined when it is 0 (off). */
   globalRateLimiter?: RateLimiter;
   unanswered: UnansweredLog;
+  /** "First one wins" markers (handoff notifications): in Redis when set, so one instance sends each. */
+  claims: ClaimStore;
+  /** Platform read positions (the WeCom kf sync cursor). */
+  cursors: CursorStore;
   /** Resolves true once the shared store is connected (at once without Redis), false after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -78,9 +86,12 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   if (!config.REDIS_URL) {
     const store = createStore(config, metrics);
     const idempotency = new MemoryIdempotencyStore();
+    const claims = new MemoryClaimStore();
     return {
       store,
       idempotency,
+      claims,
+      cursors: new MemoryCursorStore(),
       rateLimiter: new MemoryRateLimiter(config.RATE_LIMIT_PER_MIN),
       globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S) : undefined,
       unanswered: guarded(new FileUnansweredLog(config.UNANSWERED_LOG, config.UNANSWERED_LOG_MAX_BYTES)),
@@ -88,6 +99,7 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
       close: async () => {
         await store.close();
         await idempotency.close();
+        await claims.close();
       },
     };
   }
@@ -106,6 +118,8 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   return {
     store,
     idempotency,
+    claims: new RedisClaimStore(redis),
+    cursors: new RedisCursorStore(redis),
     rateLimiter: new RedisRateLimiter(redis, config.RATE_LIMIT_PER_MIN),
     globalRateLimiter: config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S, redis) : undefined,
     unanswered: guarded(new RedisUnansweredLog(redis, undefined, config.UNANSWERED_MAX_QUESTIONS)),

@@ -63,6 +63,13 @@ const schema = z.object({
   WECOM_TOKEN: optional,
   WECOM_CORP_ID: optional,
   WECOM_ENCODING_AES_KEY: optional,
+  /** WeCom 微信客服 at /wecom-kf: the corp, the 微信客服 Secret, the callback's Token and EncodingAESKey. */
+  WECOM_KF_CORP_ID: optional,
+  WECOM_KF_SECRET: optional,
+  WECOM_KF_TOKEN: optional,
+  WECOM_KF_ENCODING_AES_KEY: optional,
+  /** A handed-over kf user goes to this servicer (service_state 3); unset: the queue (service_state 2). */
+  WECOM_KF_SERVICER_USERID: optional,
   DOUYIN_CLIENT_KEY: optional,
   DOUYIN_CLIENT_SECRET: optional,
   DOUYIN_API_BASE: z.string().url().default('https://open.douyin.com'),

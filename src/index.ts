@@ -6,6 +6,7 @@ import { createBackends, createEngine, handoffSettings } from './bot';
 import { loadConfig } from './config';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { moduleLogger } from './logger';
+import { handoffNotifierFrom } from './handoff/handoff-notifier';
 import { Metrics } from './metrics';
 
 const log = moduleLogger('main');
@@ -22,6 +23,7 @@ function main(): void {
     engine: () => engine,
     store: backends.store,
     idempotency: backends.idempotency,
+    cursors: backends.cursors,
     rateLimiter: backends.rateLimiter,
     globalRateLimiter: backends.globalRateLimiter,
     metrics,
@@ -35,7 +37,11 @@ function main(): void {
     log.info('listening', { port: (server.address() as net.AddressInfo).port, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
     setImmediate(() => {
-      engine = createEngine(config, backends.store, metrics, backends.unanswered, { handoff: handoffSettings(config) });
+      const notifier = handoffNotifierFrom(config, { claims: backends.claims, metrics });
+      engine = createEngine(config, backends.store, metrics, backends.unanswered, {
+        handoff: handoffSettings(config),
+        onHandoff: notifier && ((event) => void notifier.notify(event)),
+      });
       log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
     });
   });

@@ -25,3 +25,15 @@ export function wechatSignature(token: string, timestamp: string, nonce: string,
   if (encrypt !== undefined) parts.push(encrypt);
   return sha1Hex(parts.sort().join(''));
 }
+
+/**
+ * The headers of an outgoing webhook (handoff notifications, reminders), signed the way the JSON
+ * webhook checks incoming ones (api.md): X-Signature-Timestamp: <unix s> and
+ * X-Signature: sha256=<hex HMAC-SHA256(secret, "<timestamp>." + body)>. No secret: no headers.
+ * Sign per attempt, so a retry carries a fresh timestamp and passes the receiver's skew check.
+ */
+export function outgoingSignatureHeaders(secret: string | undefined, body: string, nowMs: number = Date.now()): Record<string, string> {
+  if (!secret) return {};
+  const timestamp = String(Math.floor(nowMs / 1000));
+  return { 'X-Signature-Timestamp': timestamp, 'X-Signature': `sha256=${hmacSha256Hex(secret, `${timestamp}.${body}`)}` };
+}

@@ -3,20 +3,33 @@ import '../load-env';
 // wechaty's own logger prints retries and memory-card noise to the terminal: only real errors.
 process.env.WECHATY_LOG ??= 'error';
 import { ScanStatus, qrcodeValueToImageUrl } from 'wechaty';
-import { createEngine, createStore, handoffSettings } from '../bot';
+import { createHandle } from '../app';
+import { createBackends, createEngine, handoffSettings } from '../bot';
 import { createWechatyBot } from '../channels/wechaty/wechaty-bot';
 import { WechatySupervisor } from '../channels/wechaty/wechaty-supervisor';
 import { loadConfig } from '../config';
+import { Metrics } from '../metrics';
 
 // npm run wechaty: the engine on a personal WeChat account, through the puppet named in WECHATY_PUPPET.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const engine = createEngine(config, createStore(config), undefined, undefined, { handoff: handoffSettings(config) });
+  // The configured stores (Redis with REDIS_URL, shared with the server) and the same handle as every
+  // channel: rate limits, metrics, the unanswered log.
+  const metrics = new Metrics();
+  const backends = createBackends(config, metrics);
+  const engine = createEngine(config, backends.store, metrics, backends.unanswered, { handoff: handoffSettings(config) });
+  const handle = createHandle({
+    engine: () => engine,
+    metrics,
+    rateLimiter: backends.rateLimiter,
+    globalRateLimiter: backends.globalRateLimiter,
+    phrase: (key) => engine.bilingual(key),
+  });
   const create = () => {
     const bot = createWechatyBot({
       puppet: config.WECHATY_PUPPET,
       puppetToken: config.WECHATY_PUPPET_TOKEN,
-      handle: (message) => engine.handle(message),
+      handle: (message) => handle(message),
     });
     bot.on('scan', (qrcode, status) => {
       // Each new code (and each expired one's replacement) needs a fresh scan with the phone.
@@ -41,13 +54,16 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`${signal}: stopping\n`);
     // Puppets keep sockets and timers open, so exit explicitly once the bot has logged off cleanly.
-    supervisor.stop().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-        process.exit(1);
-      },
-    );
+    supervisor
+      .stop()
+      .then(() => backends.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+          process.exit(1);
+        },
+      );
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

@@ -24,7 +24,7 @@ import type { UnansweredLog } from '../state/unanswered-log';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { applyFacts } from './facts';
 import { FALLBACK } from './intent-ids';
-import { decide, type DecidedBy, type Decision, type PolicyContext } from './policy';
+import { decide, handoffExpired, type DecidedBy, type Decision, type PolicyContext } from './policy';
 import { attemptLines, handleAttempt, handleQuery, handleRecipient, handleReport, phrase, smsTimeLines, type HandlerResult, type Turn } from './state-handlers';
 import { formatWeekdayClock } from './time-format';
 import type { Lang, Message, Reply } from './types';
@@ -56,6 +56,8 @@ export interface HandoffEvent {
 export interface EngineOptions {
   /** Unset: chat.human answers with a static text and the bot never steps back. */
   handoff?: HandoffSettings;
+  /** Custom-menu EventKeys and the question each button asks (intents/menu.yaml). */
+  menu?: Map<string, { intent: string; question: { zh: string; en: string } }>;
   /** Called once a handoff's start or end is stored (agent notifications); must not throw. */
   onHandoff?: (event: HandoffEvent) => void;
 }
@@ -180,10 +182,25 @@ export class DialogueEngine {
     return { reply, state, trace: { parse, decidedBy: turn!.decidedBy, before: before!, saved } };
   }
 
+  /** The question a custom-menu button asks (intents/menu.yaml), or undefined for an unknown key. */
+  menuQuestion(eventKey: string): string | undefined {
+    return this.options.menu?.get(eventKey)?.question.zh;
+  }
+
   /** The agent's view of a user's handoff (api.md `handoff`), or undefined when none is active. */
   handoffView(state: ConversationState, userKey: string, now: Date = new Date()): HandoffView | undefined {
     if (!this.options.handoff) return undefined;
     return buildHandoffView(state, userKey, now, { kb: this.kb, rules: this.rules, lang: this.options.handoff.lang });
+  }
+
+  /** Whether a human agent has this user at `at` (a handoff active and not timed out); false when unknown. */
+  async handoffActive(userKey: string, at: Date = new Date()): Promise<boolean> {
+    const settings = this.options.handoff;
+    if (!settings) return false;
+    const stored = await this.store.get(userKey);
+    if (stored === undefined) return false;
+    const state = this.revive(stored, at);
+    return state.handoff?.active === true && !handoffExpired(state, at, settings.timeoutMs);
   }
 
   /**

@@ -120,7 +120,7 @@ export interface KnowledgeBase {
 }
 
 /** Files of intents/ that are not intents. */
-const DATA_FILES = new Set(['decision-tables.yaml', 'phone-prefixes.yaml', 'platforms.yaml', 'rules.yaml', 'scope.yaml']);
+const DATA_FILES = new Set(['menu.yaml', 'decision-tables.yaml', 'phone-prefixes.yaml', 'platforms.yaml', 'rules.yaml', 'scope.yaml']);
 
 function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   const parsed = schema.safeParse(YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')));

@@ -2,11 +2,11 @@ import express, { type Router } from 'express';
 import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
-import type { HandleMessage } from '../channel';
+import type { ChannelModule, HandleMessage } from '../channel';
 import { limitText } from '../message-text';
 import { messageTimeOrNow } from '../message-time';
 import { safeEqual, sha1Hex } from '../signatures';
-import type { DouyinApiClient } from './douyin-api-client';
+import { DouyinApiClient } from './douyin-api-client';
 
 const log = moduleLogger('douyin');
 
@@ -197,3 +197,22 @@ const isId = (v: unknown): v is string | number => (typeof v === 'string' && v.l
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+/** The Douyin channel: runs when DOUYIN_CLIENT_KEY and DOUYIN_CLIENT_SECRET are set. */
+export const douyinChannel: ChannelModule = {
+  name: 'douyin',
+  path: '/douyin',
+  isConfigured: (config) => Boolean(config.DOUYIN_CLIENT_KEY && config.DOUYIN_CLIENT_SECRET),
+  mount: ({ config, handle, idempotency, phrase, douyinApi, onDouyinProcessed }) =>
+    douyinRouter({
+      handle,
+      idempotency,
+      api:
+        douyinApi ?? new DouyinApiClient({ clientKey: config.DOUYIN_CLIENT_KEY!, clientSecret: config.DOUYIN_CLIENT_SECRET!, baseUrl: config.DOUYIN_API_BASE }),
+      clientKey: config.DOUYIN_CLIENT_KEY!,
+      clientSecret: config.DOUYIN_CLIENT_SECRET!,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      onProcessed: onDouyinProcessed,
+      textOnlyReply: () => phrase('channel_type_text'),
+    }),
+};

@@ -1,16 +1,15 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
-import type { EngineResult } from '../../core/dialogue-engine';
-import { PLATFORMS, type Message } from '../../core/types';
+import { PLATFORMS } from '../../core/types';
 import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import { throttledWarning } from '../../throttled-warning';
+import { RateLimitedError, type ChannelModule, type HandleMessage } from '../channel';
 import { parseMessageTime } from '../message-time';
 import { freshTimestamp, hmacSha256Hex, safeEqual } from '../signatures';
 import type { HandoffView } from '../../handoff/handoff-case';
 import type { ApiState, ConversationState } from '../../state/conversation-state';
 import type { ConversationStore } from '../../state/conversation-store';
-import type { RateLimitResult } from '../../state/rate-limiter';
 
 // Printable: no control characters (C0, DEL, C1); 1-128 of them.
 const userId = z
@@ -56,7 +55,7 @@ export const signedPayload = (timestamp: string, body: Buffer) => Buffer.concat(
 
 /** POST /api/v1/messages and the conversation endpoints of api.md. */
 export function jsonWebhookRouter(
-  handle: (message: Message) => Promise<EngineResult>,
+  handle: HandleMessage,
   store: ConversationStore,
   options: {
     bodyLimit: string;
@@ -66,8 +65,6 @@ export function jsonWebhookRouter(
     /** The API's view of a state (deadline, tries left), and a stored value read back as one. */
     apiState: (state: ConversationState) => ApiState;
     revive: (stored: unknown) => ConversationState;
-    /** The user's message budget; undefined when it can't be checked (then the message goes through). */
-    rateLimit?: (userId: string) => Promise<RateLimitResult | undefined>;
     /** The agent's view of an active handoff (api.md `handoff`); undefined when none. */
     handoffView?: (state: ConversationState, userId: string, now: Date) => HandoffView | undefined;
     /** An agent gives the user back to the bot; undefined when there is no conversation. */
@@ -125,23 +122,24 @@ export function jsonWebhookRouter(
           );
         at = given;
       }
-      const limit = await options.rateLimit?.(body.userId);
-      if (limit && !limit.allowed) {
-        res.setHeader('Retry-After', String(Math.ceil(limit.resetMs / 1000)));
+      let result;
+      try {
+        // The channel-wide handle: rate limits (429 here), metrics and the unanswered log.
+        result = await handle(
+          { userId: body.userId, text: body.text, timestamp: at, platform: body.platform, channel: body.channel ?? 'webhook' },
+          { refuseWhenLimited: true, metricChannel: 'json' },
+        );
+      } catch (err) {
+        if (!(err instanceof RateLimitedError)) throw err;
+        res.setHeader('Retry-After', String(Math.ceil(err.limit.resetMs / 1000)));
         return sendError(
           res,
           429,
           'rate_limited',
-          limit.scope === 'global' ? 'The bot is busy; try again in a moment.' : 'Too many messages from this user; try again in a minute.',
+          err.limit.scope === 'global' ? 'The bot is busy; try again in a moment.' : 'Too many messages from this user; try again in a minute.',
         );
       }
-      const { reply, state } = await handle({
-        userId: body.userId,
-        text: body.text,
-        timestamp: at,
-        platform: body.platform,
-        channel: body.channel ?? 'webhook',
-      });
+      const { reply, state } = result;
       // While a person has the user: reply "" and the case, so the IM platform routes the message to them.
       const handoff = options.handoffView?.(state, body.userId, at);
       res.json({
@@ -201,3 +199,20 @@ export function jsonWebhookRouter(
 
   return router;
 }
+
+/** The JSON webhook API at /api/v1 (api.md): always on. */
+export const jsonWebhookChannel: ChannelModule = {
+  name: 'json',
+  path: '/api/v1',
+  isConfigured: () => true,
+  mount: ({ config, handle, store, engine }) =>
+    jsonWebhookRouter(handle, store, {
+      apiState: (s) => engine().apiState(s),
+      revive: (stored) => engine().revive(stored, new Date()),
+      bodyLimit: config.BODY_LIMIT,
+      webhookSecret: config.WEBHOOK_SECRET,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      handoffView: (state, userId, now) => engine().handoffView(state, userId, now),
+      releaseHandoff: config.HANDOFF_ENABLED ? (userId) => engine().releaseHandoff(userId) : undefined,
+    }),
+};

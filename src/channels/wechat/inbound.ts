@@ -32,7 +32,9 @@ export function inboundOf(fields: Record<string, string>): Inbound {
  */
 export function dedupKey(channel: string, fields: Record<string, string>): string {
   const scope = `${fields.ToUserName ?? ''}:${fields.AgentID ?? ''}:${fields.FromUserName ?? ''}`;
-  return fields.MsgId ? `${channel}:msg:${scope}:${fields.MsgId}` : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}`;
+  return fields.MsgId
+    ? `${channel}:msg:${scope}:${fields.MsgId}`
+    : `${channel}:evt:${scope}:${fields.CreateTime}:${fields.Event ?? ''}:${fields.EventKey ?? ''}`;
 }
 
 /** The message time from CreateTime (Unix seconds); the server clock when it is missing, bad or implausible. */
@@ -40,21 +42,29 @@ export function createTimeOf(fields: Record<string, string>): Date {
   return messageTimeOrNow(fields.CreateTime);
 }
 
+/** What the bot does with one callback: text to say (or none), and whether a human agent has the user. */
+export interface InboundTurn {
+  text: string | null;
+  /** A handoff is active after this message: the platform's agents should get it. */
+  handoff: boolean;
+}
+
 /**
- * What to say to one WeChat / WeCom callback: the engine's answer to text (and recognised voice),
- * a welcome, a request for text, or null for events that need no answer.
+ * What to do with one WeChat / WeCom callback: the engine's answer to text (and recognised voice),
+ * a welcome, a request for text, or nothing for events that need no answer. Events never reach
+ * the engine, so they never go to an agent either.
  */
-export async function replyTextFor(
+export async function turnFor(
   channel: 'wechat' | 'wecom',
   fields: Record<string, string>,
   handle: HandleMessage,
   phrase: (key: string) => string,
-): Promise<string | null> {
+): Promise<InboundTurn> {
   const inbound = inboundOf(fields);
-  if (inbound.kind === 'ignore') return null;
-  if (inbound.kind === 'welcome') return phrase('channel_welcome');
-  if (inbound.kind === 'unsupported') return phrase('channel_type_text');
-  const { reply } = await handle({
+  if (inbound.kind === 'ignore') return { text: null, handoff: false };
+  if (inbound.kind === 'welcome') return { text: phrase('channel_welcome'), handoff: false };
+  if (inbound.kind === 'unsupported') return { text: phrase('channel_type_text'), handoff: false };
+  const { reply, state } = await handle({
     userId: `${channel}:${fields.FromUserName}`,
     // Longer than the JSON API's 2,000 characters: answered on the first 2,000, like Douyin.
     text: limitText(inbound.text),
@@ -62,5 +72,15 @@ export async function replyTextFor(
     channel,
     messageId: fields.MsgId,
   });
-  return reply.text;
+  return { text: reply.text, handoff: state.handoff?.active === true };
+}
+
+/** The text part of turnFor(): what to say, or null. */
+export async function replyTextFor(
+  channel: 'wechat' | 'wecom',
+  fields: Record<string, string>,
+  handle: HandleMessage,
+  phrase: (key: string) => string,
+): Promise<string | null> {
+  return (await turnFor(channel, fields, handle, phrase)).text;
 }

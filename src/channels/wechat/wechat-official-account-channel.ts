@@ -1,13 +1,13 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
-import type { HandleMessage } from '../channel';
+import type { ChannelModule, HandleMessage } from '../channel';
+import { WechatApiClient } from './wechat-api-client';
 import { freshTimestamp, safeEqual, sha256Hex, wechatSignature } from '../signatures';
 import { sendError } from '../../http-errors';
-import { dedupKey, replyTextFor } from './inbound';
-import type { WechatApiClient } from './wechat-api-client';
+import { createTimeOf, dedupKey, inboundOf, turnFor } from './inbound';
 import { WxBizMsgCrypt, WxCryptoError } from './wx-biz-msg-crypt';
-import { fitOneMessage, parseWechatXml, splitUtf8, textReplyXml, XmlError } from './xml';
+import { fitOneMessage, parseWechatXml, splitUtf8, textReplyXml, transferReplyXml, XmlError } from './xml';
 
 const log = moduleLogger('wechat');
 
@@ -30,6 +30,18 @@ export interface WechatOfficialAccountOptions {
   replyTimeoutMs: number;
   maxSkewS: number;
   bodyLimit: string;
+  /** WECHAT_KF_ACCOUNT: the customer-service account handed-over users go to (TransInfo/KfAccount); unset: any. */
+  kfAccount?: string;
+  /** The question a custom-menu CLICK button asks (intents/menu.yaml); undefined: the click is ignored. */
+  menuQuestion?: (eventKey: string) => string | undefined;
+  /** Whether a human agent has this user now (for messages the engine doesn't read: images, voice). */
+  handoffActive?: (userKey: string, at: Date) => Promise<boolean>;
+}
+
+/** What one message gets: text parts to send, or a transfer to WeChat's customer-service system. */
+interface WechatTurn {
+  parts: string[];
+  transfer: boolean;
 }
 
 /**
@@ -99,21 +111,29 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     // to the customer-service API.
     const delivery = await o.idempotency.once(`${key}:delivery`, DEDUP_TTL_S, async () => (first === timedOut ? 'api' : 'passive'));
     let passive: string | null = null;
+    const late = (parts: string[]) => {
+      if (!parts.length || claimedHere.has(key)) return;
+      claimedHere.add(key);
+      forget(key);
+      sendViaApi(fields.FromUserName, parts).catch((err) => log.error('follow-up failed', { key, error: (err as Error).message }));
+    };
     if (first === timedOut) {
       if (delivery === 'api' && !claimedHere.has(key)) {
         claimedHere.add(key);
         forget(key);
         turn
-          .then((parts) => sendViaApi(fields.FromUserName, parts ?? []))
+          .then((r) => sendViaApi(fields.FromUserName, r?.parts ?? []))
           .catch((err) => log.error('late reply failed', { key, error: (err as Error).message }));
       }
-    } else if (delivery === 'passive' && first && first.length > 0) {
-      passive = first[0];
-      if (first.length > 1 && o.api && !claimedHere.has(key)) {
-        claimedHere.add(key);
-        forget(key);
-        sendViaApi(fields.FromUserName, first.slice(1)).catch((err) => log.error('follow-up failed', { key, error: (err as Error).message }));
-      }
+    } else if (delivery === 'passive' && first?.transfer) {
+      // A human agent has the user: WeChat's customer-service system (多客服) takes the message. The
+      // handoff's first reply ("a person will take over") follows through the API when it is there.
+      const xml = transferReplyXml(fields.FromUserName, fields.ToUserName, Date.now() / 1000, o.kfAccount);
+      if (o.api) late(first.parts);
+      return res.type('application/xml').send(secure && crypt ? crypt.encryptReply(xml, timestamp!, nonce!) : xml);
+    } else if (delivery === 'passive' && first && first.parts.length > 0) {
+      passive = first.parts[0];
+      if (first.parts.length > 1 && o.api) late(first.parts.slice(1));
     }
     if (passive === null) return res.type('text/plain').send('success');
     const xml = textReplyXml(fields.FromUserName, fields.ToUserName, Date.now() / 1000, passive);
@@ -126,12 +146,29 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     return (await o.idempotency.once(pairKey, ttl, async () => bodyHash)) === bodyHash;
   }
 
-  /** The reply as parts that each fit one WeChat message; null when nothing is to be said. */
-  async function replyFor(fields: Record<string, string>): Promise<string[] | null> {
-    const text = await replyTextFor('wechat', fields, o.handle, o.phrase);
+  /** The reply as parts that each fit one WeChat message (none when nothing is to be said), or a transfer. */
+  async function replyFor(fields: Record<string, string>): Promise<WechatTurn | null> {
+    const inbound = inboundOf(fields);
+    // An image or a voice note while a person has the user goes to that person too; events never do.
+    if (
+      inbound.kind === 'unsupported' &&
+      o.handoffActive &&
+      (await o.handoffActive(`wechat:${fields.FromUserName}`, createTimeOf(fields)).catch(() => false))
+    ) {
+      return { parts: [], transfer: true };
+    }
+    // A custom-menu button asks its question, unless a person has the user (events never go to them).
+    const asked = fields.MsgType === 'event' && fields.Event === 'CLICK' ? o.menuQuestion?.(fields.EventKey ?? '') : undefined;
+    if (asked) {
+      if (o.handoffActive && (await o.handoffActive(`wechat:${fields.FromUserName}`, createTimeOf(fields)).catch(() => false))) return null;
+      fields = { ...fields, MsgType: 'text', Content: asked };
+    }
+    const { text, handoff } = await turnFor('wechat', fields, o.handle, o.phrase);
     if (text === null) return null;
+    if (!text) return { parts: [], transfer: handoff };
     // With the API the rest follows as more messages; without it, one shortened message says so.
-    return o.api ? splitUtf8(text, MAX_REPLY_BYTES) : [fitOneMessage(text, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
+    const parts = o.api ? splitUtf8(text, MAX_REPLY_BYTES) : [fitOneMessage(text, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
+    return { parts, transfer: handoff };
   }
 
   async function sendViaApi(openId: string, parts: string[]): Promise<void> {
@@ -144,3 +181,30 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
 
   return router;
 }
+
+/** The WeChat Official Account channel: runs when WECHAT_TOKEN is set. */
+export const wechatOfficialAccountChannel: ChannelModule = {
+  name: 'wechat',
+  path: '/wechat',
+  isConfigured: (config) => Boolean(config.WECHAT_TOKEN),
+  mount: ({ config, handle, idempotency, phrase, engine, wechatApi }) =>
+    wechatOfficialAccountRouter({
+      token: config.WECHAT_TOKEN!,
+      appId: config.WECHAT_APPID,
+      encodingAesKey: config.WECHAT_ENCODING_AES_KEY,
+      handle,
+      idempotency,
+      phrase,
+      api:
+        wechatApi ??
+        (config.WECHAT_APPID && config.WECHAT_APP_SECRET
+          ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
+          : undefined),
+      replyTimeoutMs: config.WECHAT_REPLY_TIMEOUT_MS,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      bodyLimit: config.BODY_LIMIT,
+      kfAccount: config.WECHAT_KF_ACCOUNT,
+      handoffActive: (userKey, at) => engine().handoffActive(userKey, at),
+      menuQuestion: (key) => engine().menuQuestion(key),
+    }),
+};

@@ -67,6 +67,15 @@ export function textReplyXml(to: string, from: string, createTime: number, conte
 }
 
 /**
+ * A passive reply that hands the conversation to WeChat's customer-service system (多客服), to
+ * one account (TransInfo/KfAccount) when given. All values escaped like the text reply.
+ */
+export function transferReplyXml(to: string, from: string, createTime: number, kfAccount?: string): string {
+  const trans = kfAccount ? `<TransInfo><KfAccount>${cdata(kfAccount)}</KfAccount></TransInfo>` : '';
+  return `<xml><ToUserName>${cdata(to)}</ToUserName><FromUserName>${cdata(from)}</FromUserName><CreateTime>${Math.floor(createTime)}</CreateTime><MsgType><![CDATA[transfer_customer_service]]></MsgType>${trans}</xml>`;
+}
+
+/**
  * Split text into parts of at most `maxBytes` UTF-8 bytes, at line breaks where possible, then at
  * sentence ends, never inside a character.
  */

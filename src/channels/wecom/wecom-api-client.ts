@@ -18,7 +18,8 @@ export interface WecomApiClientOptions {
   corpId: string;
   /** The app's Secret (each app has its own token). */
   secret: string;
-  agentId: number;
+  /** The app's AgentId (message/send); unused by the 微信客服 API. */
+  agentId?: number;
   /** WECOM_API_BASE, default https://qyapi.weixin.qq.com */
   baseUrl: string;
   fetch?: typeof fetch;
@@ -63,6 +64,30 @@ export class WecomApiClient {
     const body = (await res.json().catch(() => ({}))) as WecomResponse;
     if (!body.access_token) throw new WecomApiError(`WeCom gettoken failed: errcode ${body.errcode ?? `HTTP ${res.status}`}`, body.errcode);
     return { token: body.access_token, expiresInS: body.expires_in };
+  }
+
+  /**
+   * A POST to any WeCom API path with the access token (refreshed and retried once when WeCom
+   * says it expired). Returns the body when errcode is 0; throws WecomApiError otherwise.
+   */
+  async call<T extends object>(path: string, payload: object): Promise<T & WecomResponse> {
+    for (let attempt = 0; ; attempt++) {
+      const token = await this.accessToken(attempt > 0);
+      const url = new URL(path, this.options.baseUrl);
+      url.searchParams.set('access_token', token);
+      const res = await this.fetch(url, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(payload),
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
+      });
+      const body = (await res.json().catch(() => ({}))) as T & WecomResponse;
+      if (body.errcode === 0) return body;
+      if (body.errcode === undefined || !TOKEN_ERRORS.has(body.errcode) || attempt > 0) {
+        throw new WecomApiError(`WeCom ${path} failed: errcode ${body.errcode ?? `HTTP ${res.status}`}`, body.errcode);
+      }
+      log.warn('access token rejected, refreshing', { method: 'call', path, errcode: body.errcode });
+    }
   }
 
   /** A text app message to one member (touser = their UserID). */

@@ -1,7 +1,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import { sendError } from '../../http-errors';
 import type { IdempotencyStore } from '../../state/idempotency-store';
-import type { HandleMessage } from '../channel';
+import type { ChannelModule, HandleMessage } from '../channel';
 import { freshTimestamp } from '../signatures';
 import { dedupKey, replyTextFor } from '../wechat/inbound';
 import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
@@ -65,3 +65,21 @@ export function wecomRouter(o: WecomOptions): Router {
 
   return router;
 }
+
+/** The WeCom app channel: runs when WECOM_TOKEN, WECOM_CORP_ID and WECOM_ENCODING_AES_KEY are set. */
+export const wecomChannel: ChannelModule = {
+  name: 'wecom',
+  path: '/wecom',
+  isConfigured: (config) => Boolean(config.WECOM_TOKEN && config.WECOM_CORP_ID && config.WECOM_ENCODING_AES_KEY),
+  mount: ({ config, handle, idempotency, phrase }) =>
+    wecomRouter({
+      token: config.WECOM_TOKEN!,
+      corpId: config.WECOM_CORP_ID!,
+      encodingAesKey: config.WECOM_ENCODING_AES_KEY!,
+      handle,
+      idempotency,
+      phrase,
+      maxSkewS: config.WEBHOOK_MAX_SKEW_S,
+      bodyLimit: config.BODY_LIMIT,
+    }),
+};

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { hmacSha256Hex } from '../../channels/signatures';
+import { outgoingSignatureHeaders } from '../../channels/signatures';
 import { type ProactiveContext, type ProactiveSender, type SendResult } from '../proactive-sender';
 
 export interface WebhookReminderSenderOptions {
@@ -43,7 +43,7 @@ export class WebhookReminderSender implements ProactiveSender {
       try {
         const res = await this.fetchFn(this.options.url, {
           method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...this.signature(body) },
+          headers: { 'Content-Type': 'application/json', ...outgoingSignatureHeaders(this.options.secret, body, this.options.now?.() ?? Date.now()) },
           body,
           signal: AbortSignal.timeout(this.options.timeoutMs ?? 5000),
         });
@@ -57,12 +57,5 @@ export class WebhookReminderSender implements ProactiveSender {
       }
     }
     return { status: 'failed', reason };
-  }
-
-  // Signed per attempt: a retry carries a fresh timestamp, so the receiver's skew check still passes.
-  private signature(body: string): Record<string, string> {
-    if (!this.options.secret) return {};
-    const timestamp = String(Math.floor((this.options.now?.() ?? Date.now()) / 1000));
-    return { 'X-Signature-Timestamp': timestamp, 'X-Signature': `sha256=${hmacSha256Hex(this.options.secret, `${timestamp}.${body}`)}` };
   }
 }
