@@ -1,6 +1,7 @@
 import Redis from 'ioredis';
 import type { Config } from './config';
 import { DialogueEngine } from './core/dialogue-engine';
+import type { ReminderPort } from './core/reminder-turn';
 import { loadKnowledgeBase } from './knowledge/knowledge-base';
 import { moduleLogger } from './logger';
 import type { Metrics } from './metrics';
@@ -22,10 +23,11 @@ export function createEngine(
   store: ConversationStore,
   metrics?: Metrics,
   unanswered?: UnansweredLog,
+  reminders?: ReminderPort,
 ): DialogueEngine {
   const kb = loadKnowledgeBase(config.INTENTS_DIR);
   const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
-  return new DialogueEngine(nlu, store, metrics, unanswered);
+  return new DialogueEngine(nlu, store, metrics, unanswered, reminders);
 }
 
 export function createStore(config: Pick<Config, 'STATE_TTL_S' | 'STATE_MAX_KEYS'>, metrics?: Metrics): ConversationStore {

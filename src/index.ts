@@ -7,6 +7,7 @@ import { loadConfig } from './config';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { moduleLogger } from './logger';
 import { Metrics } from './metrics';
+import { wireReminders } from './reminders/reminder-port';
 
 const log = moduleLogger('main');
 
@@ -14,6 +15,8 @@ function main(): void {
   const config = loadConfig();
   const metrics = new Metrics();
   const backends = createBackends(config, metrics);
+  // BullMQ with REDIS_URL (a worker here, as in every instance), else in-process timers.
+  const reminders = wireReminders(config, backends.store, { registry: metrics.registry });
   let engine: DialogueEngine | undefined;
   // Set on SIGTERM: /readyz says 503 and every response closes its connection.
   let stopping = false;
@@ -25,6 +28,7 @@ function main(): void {
     rateLimiter: backends.rateLimiter,
     globalRateLimiter: backends.globalRateLimiter,
     metrics,
+    onForget: (userId) => reminders.reminders.cancel(userId),
     draining: () => stopping,
   });
   const server = http.createServer((req, res) => {
@@ -35,7 +39,8 @@ function main(): void {
     log.info('listening', { port: (server.address() as net.AddressInfo).port, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
     setImmediate(() => {
-      engine = createEngine(config, backends.store, metrics, backends.unanswered);
+      engine = createEngine(config, backends.store, metrics, backends.unanswered, reminders.port);
+      reminders.setEngine(engine);
       log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
     });
   });
@@ -51,10 +56,12 @@ function main(): void {
     stopping = true;
     log.info('stopping', { signal });
     net.Server.prototype.close.call(server, () => {
-      void backends.close().finally(() => {
-        log.info('stopped');
-        process.exit(0);
-      });
+      void Promise.allSettled([reminders.reminders.close()])
+        .then(() => backends.close())
+        .finally(() => {
+          log.info('stopped');
+          process.exit(0);
+        });
     });
     // A client holding a connection open must not keep us from exiting.
     setTimeout(() => {

@@ -14,8 +14,17 @@ export type Pending =
   | { kind: 'recipient'; slot: RecipientSlot; times: number }
   /** A did-you-mean list: "1", "2" or "3" picks one of these intents. */
   | { kind: 'choose'; options: string[] }
-  /** When the SMS came ("昨晚8点"). */
-  | { kind: 'sms_time' };
+  /** When the SMS came ("昨晚8点"); `remind` when the user asked for a reminder and the time is what it waits on. */
+  | { kind: 'sms_time'; remind?: boolean }
+  /** The bot offered a deadline reminder: a bare yes next turn accepts it. */
+  | { kind: 'reminder_offer' };
+
+/** A deadline reminder's state (api.md `state.reminder`): offered, scheduled (at = the next one due), sent, or cancelled. */
+export const REMINDER_STATUSES = ['offered', 'scheduled', 'sent', 'cancelled'] as const;
+export interface ReminderState {
+  at: string;
+  status: (typeof REMINDER_STATUSES)[number];
+}
 
 /** Where the platform in state came from; a weak guess gives way to anything the user says. */
 export type PlatformSource = 'user' | 'hint' | 'weak';
@@ -51,6 +60,8 @@ export interface ConversationState {
   lastIntents: string[];
   /** Fallbacks in a row (a handoff trigger). */
   fallbackStreak: number;
+  /** The deadline reminder of the current SMS, if one was offered or scheduled. */
+  reminder: ReminderState | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -72,6 +83,7 @@ export function newConversationState(now: Date): ConversationState {
     lastIntent: null,
     lastIntents: [],
     fallbackStreak: 0,
+    reminder: null,
     createdAt: iso,
     updatedAt: iso,
   };
@@ -90,8 +102,16 @@ function revivePending(v: unknown): Pending | null {
     return { kind: 'recipient', slot: p.slot as RecipientSlot, times: typeof p.times === 'number' ? p.times : 1 };
   if (p.kind === 'choose' && Array.isArray(p.options))
     return { kind: 'choose', options: p.options.filter((o): o is string => typeof o === 'string').slice(0, 3) };
-  if (p.kind === 'sms_time') return { kind: 'sms_time' };
+  if (p.kind === 'sms_time') return p.remind === true ? { kind: 'sms_time', remind: true } : { kind: 'sms_time' };
+  if (p.kind === 'reminder_offer') return { kind: 'reminder_offer' };
   return null;
+}
+
+function reviveReminder(v: unknown): ReminderState | null {
+  if (!v || typeof v !== 'object') return null;
+  const r = v as Record<string, unknown>;
+  const status = oneOf(r.status, REMINDER_STATUSES);
+  return status && isIso(r.at) ? { at: r.at, status } : null;
 }
 
 /**
@@ -119,6 +139,7 @@ export function reviveState(raw: unknown, now: Date, platforms: readonly string[
     pending: revivePending(r.pending),
     lastIntent: typeof r.lastIntent === 'string' ? r.lastIntent : null,
     lastIntents: Array.isArray(r.lastIntents) ? r.lastIntents.filter((x): x is string => typeof x === 'string').slice(-5) : [],
+    reminder: reviveReminder(r.reminder),
     fallbackStreak: typeof r.fallbackStreak === 'number' && Number.isFinite(r.fallbackStreak) ? Math.max(0, Math.floor(r.fallbackStreak)) : 0,
     createdAt: isIso(r.createdAt) ? r.createdAt : fresh.createdAt,
     updatedAt: isIso(r.updatedAt) ? r.updatedAt : fresh.updatedAt,
@@ -134,6 +155,7 @@ export interface ApiState {
   deadline: string | null;
   attemptsUsed: number;
   attemptsLeft: number;
+  reminder: ReminderState | null;
 }
 
 export function toApiState(s: ConversationState, rules: StateRules): ApiState {
@@ -148,6 +170,7 @@ export function toApiState(s: ConversationState, rules: StateRules): ApiState {
     deadline: deadline && Number.isFinite(deadline.getTime()) ? deadline.toISOString() : null,
     attemptsUsed: s.attemptsUsed,
     attemptsLeft: Math.max(0, rules.attempts - s.attemptsUsed),
+    reminder: s.reminder ? { ...s.reminder } : null,
   };
 }
 

@@ -51,6 +51,8 @@ export function jsonWebhookRouter(
     revive: (stored: unknown) => ConversationState;
     /** The user's message budget; undefined when it can't be checked (then the message goes through). */
     rateLimit?: (userId: string) => Promise<RateLimitResult | undefined>;
+    /** After DELETE (forget me): what else must go with the state (pending reminders). */
+    onForget?: (userId: string) => Promise<unknown>;
   },
 ): Router {
   const router = express.Router();
@@ -120,6 +122,7 @@ export function jsonWebhookRouter(
         timestamp: at,
         platform: body.platform,
         channel: body.channel ?? 'webhook',
+        transport: 'json',
       });
       res.json({
         reply: reply.text,
@@ -158,6 +161,7 @@ export function jsonWebhookRouter(
     } catch (err) {
       return storeDown(res, err);
     }
+    await options.onForget?.(req.params.userId);
     res.status(204).end();
   });
 

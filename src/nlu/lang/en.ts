@@ -171,6 +171,11 @@ export const en: LanguageUnit = {
   },
   complaint: /\bstill\b|\bkeeps?\b|\bfor (?:days|hours|a day|over a day|more than)\b|\bover (?:24|a day)\b|\balways\b/,
   forget: /forget (?:about )?me\b|(?:delete|clear|erase|forget|remove) (?:all )?(?:of )?my (?:data|records?|info|information|history|state|conversation)/,
+  reminder: {
+    request:
+      /\bremind me\b|\b(?:set|schedule|send|give|want|need|get|like)(?: me)? (?:a |the |some )?(?:deadline )?reminders?\b|\breminders? please\b|\b(?:ping|nudge|notify|alert) me before\b/,
+    stop: /\b(?:stop|cancel|turn off|disable|no more|no|mute|unsubscribe from) (?:the |my |any |all |these |those )?(?:deadline )?reminders?\b|\b(?:don['’]?t|do not|never|no need to|dont) (?:\w+ )?remind me\b|\bunsubscribe\b/,
+  },
   endHandoff: /\bback to (?:the )?bot\b|\bend (?:the )?(?:human|agent|chat with)\b|\bdone with the (?:human|agent)\b|\bno (?:more )?(?:human|agent) needed\b/,
   choice: /^(?:#|no\.? ?|number )?([1-3])\.?$/,
 };

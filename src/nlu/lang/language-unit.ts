@@ -100,6 +100,8 @@ export interface LanguageUnit {
   complaint: RegExp;
   forget: RegExp;
   endHandoff: RegExp;
+  /** Asking for a deadline reminder, or to stop them (checked first: "别提醒我" contains "提醒我"). */
+  reminder: { request: RegExp; stop: RegExp };
   /** A bare pick of a numbered suggestion; the number in group 1. */
   choice: RegExp;
 }
