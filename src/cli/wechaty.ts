@@ -2,16 +2,27 @@ import './quiet';
 import '../load-env';
 // wechaty's own logger prints retries and memory-card noise to the terminal: only real errors.
 process.env.WECHATY_LOG ??= 'error';
-import { ScanStatus, qrcodeValueToImageUrl } from 'wechaty';
+import { Registry } from 'prom-client';
+import { ScanStatus, qrcodeValueToImageUrl, type Wechaty } from 'wechaty';
 import { createEngine, createStore } from '../bot';
 import { createWechatyBot } from '../channels/wechaty/wechaty-bot';
 import { WechatySupervisor } from '../channels/wechaty/wechaty-supervisor';
 import { loadConfig } from '../config';
+import { wireReminders } from '../reminders/reminder-port';
+import { wechatyContactSay } from '../reminders/senders/wechaty-sender';
 
 // npm run wechaty: the engine on a personal WeChat account, through the puppet named in WECHATY_PUPPET.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const engine = createEngine(config, createStore(config));
+  const store = createStore(config);
+  // Deadline reminders go out through whichever bot the supervisor runs now (contact.say).
+  let current: Wechaty | undefined;
+  const reminders = wireReminders(config, store, {
+    registry: new Registry(),
+    wechatySay: (contactId, text) => (current ? wechatyContactSay(current)(contactId, text) : Promise.reject(new Error('wechaty is not running'))),
+  });
+  const engine = createEngine(config, store, undefined, undefined, reminders.port);
+  reminders.setEngine(engine);
   const create = () => {
     const bot = createWechatyBot({
       puppet: config.WECHATY_PUPPET,
@@ -30,6 +41,7 @@ async function main(): Promise<void> {
     bot.on('logout', (user) => {
       process.stdout.write(`Logged out: ${user.name()}\n`);
     });
+    current = bot;
     return bot;
   };
   // Without a network: one clear line and a growing pause between tries, not a stack per retry.
@@ -41,7 +53,7 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`${signal}: stopping\n`);
     // Puppets keep sockets and timers open, so exit explicitly once the bot has logged off cleanly.
-    supervisor.stop().then(
+    Promise.all([reminders.reminders.close().catch(() => undefined), supervisor.stop()]).then(
       () => process.exit(0),
       (err: unknown) => {
         process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);

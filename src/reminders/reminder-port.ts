@@ -22,7 +22,8 @@ export function reminderPort(reminders: Reminders, config: Pick<Config, 'REMINDE
     beforeMs: config.REMINDER_BEFORE,
     // Douyin's IM API answers inside a conversation whose ids a Message doesn't carry yet: not offered there.
     canDeliver: (m) => deliveryChannelOf(m) !== 'douyin' && reminders.canDeliver(deliveryChannelOf(m)),
-    firstAt: (sms, now) => reminders.plan(sms, now)[0]?.at ?? null,
+    // Reminders wait in real time: a message stamped in the past still plans from the server clock.
+    firstAt: (sms, now) => reminders.plan(sms, new Date(Math.max(now.getTime(), Date.now())))[0]?.at ?? null,
     async apply(m, command) {
       if (command.kind === 'cancel') await reminders.cancel(m.userId);
       else await reminders.scheduleFor(m.userId, { smsReceivedAt: new Date(command.smsReceivedAt), delivery: { channel: deliveryChannelOf(m) } });

@@ -149,7 +149,10 @@ export const en: LanguageUnit = {
     ['neither', /^(?:neither|none|nothing|neither of them|none of them|nothing changed|nothing else|no changes?)$/],
     ['both', /^(?:both|both of them|both changed|all of them)$/],
     ['no', /^(?:no|nope|nah|not really|no thanks)$/],
-    ['yes', /^(?:yes|yeah|yep|yup|sure|ok|okay|please|yes please|sure thing|sounds good|do it|go ahead)$/],
+    [
+      'yes',
+      /^(?:yes|yeah|yep|yup|sure|ok|okay|please|yes please|yes pls|ok please|sure please|please do|sure thing|sounds good|do it|go ahead|yes thanks|yes thank you|that would be great|absolutely|of course)$/,
+    ],
     ['unsure', /\b(?:not sure|don['’]?t know|dunno|no idea|unsure)\b/],
   ],
   asks: {
