@@ -2,7 +2,9 @@ import { Registry } from 'prom-client';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { DialogueEngine } from '../../src/core/dialogue-engine';
+import { reminderBlocked, reminderText } from '../../src/core/reminder-turn';
 import { wireReminders, type ReminderWiring } from '../../src/reminders/reminder-port';
+import { newConversationState, reviveState, type ConversationState } from '../../src/state/conversation-state';
 import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
 import { sharedNlu, testConfig } from '../helpers';
 import { recordingSender } from './fixtures';
@@ -21,7 +23,7 @@ function start(env: Record<string, string> = {}): void {
   wiring.setEngine(engine);
   app = createApp({ config, engine: () => engine, store, onForget: (u) => wiring.reminders.cancel(u) });
 }
-afterEach(async () => wiring.reminders.close());
+afterEach(async () => wiring?.reminders.close());
 
 const say = async (userId: string, text: string) => {
   const res = await request(app).post('/api/v1/messages').send({ userId, text });
@@ -108,6 +110,12 @@ describe('offering a deadline reminder (REMINDERS=offer)', () => {
     expect(verified.state.reminder.status).toBe('cancelled');
     expect(await pending()).toEqual([]);
 
+    await say('u-return', smsAgo(true, 2));
+    await say('u-return', '好');
+    const returned = await say('u-return', '备案被退回了');
+    expect(returned.state).toMatchObject({ stage: 'rejected', reminder: { status: 'cancelled' } });
+    expect(await pending()).toEqual([]);
+
     await say('u-forget', smsAgo(true, 2));
     await say('u-forget', '好');
     expect(await pending()).toHaveLength(1);
@@ -137,5 +145,45 @@ describe('REMINDERS=always and off', () => {
     expect(asked.intent).toBe('reminder.opt_in');
     expect(asked.reply).toMatch(/没法主动/);
     expect(await pending()).toEqual([]);
+  });
+});
+
+describe('reminder state and rules', () => {
+  const rules = { attempts: 5, validityMs: 24 * H };
+  const now = new Date('2026-03-01T04:00:00Z');
+  const inSms = (over: Partial<ConversationState> = {}): ConversationState => ({
+    ...newConversationState(now),
+    stage: 'sms_verification',
+    smsReceivedAt: new Date(now.getTime() - 3 * H).toISOString(),
+    ...over,
+  });
+
+  it('blocks reminders past the SMS step, after the window, without tries, and while a human agent has the conversation', () => {
+    expect(reminderBlocked(inSms(), rules, now)).toBeNull();
+    expect(reminderBlocked(inSms({ stage: 'bureau_review' }), rules, now)).toBe('stage');
+    expect(reminderBlocked(inSms({ smsReceivedAt: new Date(now.getTime() - 25 * H).toISOString() }), rules, now)).toBe('closed');
+    expect(reminderBlocked(inSms({ attemptsUsed: 5 }), rules, now)).toBe('no_attempts');
+    // The handoff hook: a state carrying handoff.active (the handoff feature's field) blocks them.
+    expect(reminderBlocked({ ...inSms(), handoff: { active: true } } as ConversationState, rules, now)).toBe('handoff');
+  });
+
+  it('reads a stored reminder back field by field, dropping what is malformed', () => {
+    const at = '2026-03-02T01:00:00.000Z';
+    expect(reviveState({ reminder: { at, status: 'scheduled', extra: 1 } }, now).reminder).toEqual({ at, status: 'scheduled' });
+    expect(reviveState({ reminder: { at, status: 'maybe' } }, now).reminder).toBeNull();
+    expect(reviveState({ reminder: { at: 'not a date', status: 'sent' } }, now).reminder).toBeNull();
+    expect(reviveState({ pending: { kind: 'reminder_offer' } }, now).pending).toEqual({ kind: 'reminder_offer' });
+  });
+
+  it("renders the reminder in the user's script with the Beijing deadline, time left and tries left", () => {
+    const state = { ...inSms({ lang: 'zh-Hant', variant: 'hk', attemptsUsed: 2 }), attemptsAllowed: 5 };
+    const text = reminderText(sharedNlu().kb, state, rules, now);
+    // SMS 09:00 Beijing (01:00Z) -> deadline 09:00 the next day, 21 h left, 3 tries.
+    expect(text).toMatch(/3月2日 09:00/);
+    expect(text).toMatch(/21 小時/);
+    expect(text).toMatch(/3 次/);
+    expect(text).toMatch(/beian\.miit\.gov\.cn/);
+    expect(text).not.toMatch(/核验|时间/);
+    expect(reminderText(sharedNlu().kb, { ...state, lang: 'en' }, rules, now)).toMatch(/Mar 2, 09:00.*21 h.*3 tries left/);
   });
 });
