@@ -416,7 +416,7 @@ export function extractEntities(raw: string, simplified: string, now: Date, lexi
     personal: findPersonalData(raw),
   };
   if (UNITS.some((u) => u.reminder.stop.test(simplified))) out.reminder = 'stop';
-  else if (UNITS.some((u) => u.reminder.request.test(simplified))) out.reminder = 'request';
+  else if (UNITS.some((u) => u.reminder.request.test(simplified)) && !UNITS.some((u) => u.reminder.aside.test(simplified))) out.reminder = 'request';
   for (const u of UNITS) {
     const type = u.filingTypes.find(([, re]) => re.test(simplified))?.[0];
     if (type) {

@@ -88,6 +88,15 @@ describe('offering a deadline reminder (REMINDERS=offer)', () => {
     expect(await pending()).toEqual([]);
   });
 
+  it('the system\'s own prompts and "remind me how..." questions are not reminder requests', async () => {
+    await say('u-aside', smsAgo(true, 3));
+    for (const text of ['系统提醒我信息不一致怎么办', '页面一直提示核验失败', 'can you remind me how many tries i have left', '提醒我一下还剩多少时间']) {
+      const b = await say('u-aside', text);
+      expect([text, b.intent]).not.toEqual([text, 'reminder.opt_in']);
+    }
+    expect(await pending()).toEqual([]);
+  });
+
   it('asked before the SMS time is known, it asks for it, and the answer schedules the reminder', async () => {
     const b = await say('u-early', '提醒我');
     expect(b.intent).toBe('reminder.opt_in');

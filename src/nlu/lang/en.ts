@@ -178,6 +178,7 @@ export const en: LanguageUnit = {
     request:
       /\bremind me\b|\b(?:set|schedule|send|give|want|need|get|like)(?: me)? (?:a |the |some )?(?:deadline )?reminders?\b|\breminders? please\b|\b(?:ping|nudge|notify|alert) me before\b/,
     stop: /\b(?:stop|cancel|turn off|disable|no more|no|mute|unsubscribe from) (?:the |my |any |all |these |those )?(?:deadline )?reminders?\b|\b(?:don['’]?t|do not|never|no need to|dont) (?:\w+ )?remind me\b|\bunsubscribe\b/,
+    aside: /\bremind me (?:what|how|who|where|which|of)\b|\b(?:system|page|site|platform|it) (?:keeps |kept )?remind/,
   },
   endHandoff: /\bback to (?:the )?bot\b|\bend (?:the )?(?:human|agent|chat with)\b|\bdone with the (?:human|agent)\b|\bno (?:more )?(?:human|agent) needed\b/,
   choice: /^(?:#|no\.? ?|number )?([1-3])\.?$/,
