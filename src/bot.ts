@@ -1,4 +1,4 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Config } from './config';
 import { DialogueEngine } from './core/dialogue-engine';
 import type { ReminderPort } from './core/reminder-turn';
@@ -27,6 +27,7 @@ export function createEngine(
 ): DialogueEngine {
   const kb = loadKnowledgeBase(config.INTENTS_DIR);
   const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
+  log.info('intent model', { source: nlu.modelSource });
   return new DialogueEngine(nlu, store, metrics, unanswered, reminders);
 }
 
@@ -81,7 +82,10 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   // Commands fail at once while Redis is disconnected (no offline queue piling up, no 1-2 s per
   // request): state falls back to a blank one, dedup and rate limits to memory. ioredis reconnects
   // by itself.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
+  // Loaded only here: a deployment without Redis doesn't pay its start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RedisClient = (require('ioredis') as { default: typeof Redis }).default;
+  const redis = new RedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
   const warn = throttledWarning(log, 10_000);
   redis.on('error', (err: Error) => warn('redis error', { error: err.message }));
   redis.on('ready', () => log.info('redis ready'));

@@ -18,6 +18,22 @@ const userId = z
   .max(128)
   .regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
 
+/** Whether s has at most `limit` code points (a surrogate pair is one), without an array of them per message. */
+function withinCodePoints(s: string, limit: number): boolean {
+  // No more UTF-16 units than the limit: no more characters either.
+  if (s.length <= limit) return true;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    if (++n > limit) return false;
+  }
+  return true;
+}
+
 // Checked for range in the handler (400 invalid_timestamp, api.md).
 const timestamp = z.union([z.number(), z.string().max(64)]);
 
@@ -26,7 +42,7 @@ const messageBody = z.object({
   text: z
     .string()
     .refine((s) => s.trim().length > 0, 'must not be empty')
-    .refine((s) => [...s].length <= 2000, 'must be at most 2000 characters'),
+    .refine((s) => withinCodePoints(s, 2000), 'must be at most 2000 characters'),
   timestamp: timestamp.optional(),
   platform: z.enum(PLATFORMS).optional(),
   channel: z.string().max(64).optional(),
