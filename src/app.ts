@@ -40,6 +40,8 @@ export interface AppDeps {
   rateLimiter?: RateLimiter;
   /** RATE_LIMIT_GLOBAL_PER_S across all users (callers choose user ids); none when off. */
   globalRateLimiter?: RateLimiter;
+  /** After DELETE /api/v1/conversations/:userId: cancels the user's reminders (never throws). */
+  onForget?: (userId: string) => Promise<unknown>;
   /** True while the process shuts down: /readyz says 503 so load balancers stop sending. */
   draining?: () => boolean;
 }

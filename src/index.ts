@@ -8,6 +8,7 @@ import type { DialogueEngine } from './core/dialogue-engine';
 import { moduleLogger } from './logger';
 import { handoffNotifierFrom } from './handoff/handoff-notifier';
 import { Metrics } from './metrics';
+import { wireReminders } from './reminders/reminder-port';
 
 const log = moduleLogger('main');
 
@@ -15,6 +16,8 @@ function main(): void {
   const config = loadConfig();
   const metrics = new Metrics();
   const backends = createBackends(config, metrics);
+  // BullMQ with REDIS_URL (a worker here, as in every instance), else in-process timers.
+  const reminders = wireReminders(config, backends.store, { registry: metrics.registry });
   let engine: DialogueEngine | undefined;
   // Set on SIGTERM: /readyz says 503 and every response closes its connection.
   let stopping = false;
@@ -27,6 +30,7 @@ function main(): void {
     rateLimiter: backends.rateLimiter,
     globalRateLimiter: backends.globalRateLimiter,
     metrics,
+    onForget: (userId) => reminders.reminders.cancel(userId),
     draining: () => stopping,
   });
   const server = http.createServer((req, res) => {
@@ -40,8 +44,14 @@ function main(): void {
       const notifier = handoffNotifierFrom(config, { claims: backends.claims, metrics });
       engine = createEngine(config, backends.store, metrics, backends.unanswered, {
         handoff: handoffSettings(config),
-        onHandoff: notifier && ((event) => void notifier.notify(event)),
+        // A person has the user now: agents are told, and no deadline reminder talks over them.
+        onHandoff: (event) => {
+          if (notifier) void notifier.notify(event);
+          if (event.kind === 'started') void reminders.reminders.cancel(event.userKey).catch(() => undefined);
+        },
+        reminders: reminders.port,
       });
+      reminders.setEngine(engine);
       log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
     });
   });
@@ -57,10 +67,12 @@ function main(): void {
     stopping = true;
     log.info('stopping', { signal });
     net.Server.prototype.close.call(server, () => {
-      void backends.close().finally(() => {
-        log.info('stopped');
-        process.exit(0);
-      });
+      void Promise.allSettled([reminders.reminders.close()])
+        .then(() => backends.close())
+        .finally(() => {
+          log.info('stopped');
+          process.exit(0);
+        });
     });
     // A client holding a connection open must not keep us from exiting.
     setTimeout(() => {

@@ -46,6 +46,8 @@ export interface ChannelDeps {
   douyinApi?: DouyinApiClient;
   onDouyinProcessed?: (work: Promise<void>) => void;
   onWecomKfProcessed?: (work: Promise<void>) => void;
+  /** After DELETE /api/v1/conversations/:userId: cancels the user's reminders (never throws). */
+  onForget?: (userId: string) => Promise<unknown>;
 }
 
 /**

@@ -2,13 +2,15 @@ import './quiet';
 import '../load-env';
 // wechaty's own logger prints retries and memory-card noise to the terminal: only real errors.
 process.env.WECHATY_LOG ??= 'error';
-import { ScanStatus, qrcodeValueToImageUrl } from 'wechaty';
+import { ScanStatus, qrcodeValueToImageUrl, type Wechaty } from 'wechaty';
 import { createHandle } from '../app';
 import { createBackends, createEngine, handoffSettings } from '../bot';
 import { createWechatyBot } from '../channels/wechaty/wechaty-bot';
 import { WechatySupervisor } from '../channels/wechaty/wechaty-supervisor';
 import { loadConfig } from '../config';
 import { Metrics } from '../metrics';
+import { wireReminders } from '../reminders/reminder-port';
+import { wechatyContactSay } from '../reminders/senders/wechaty-sender';
 
 // npm run wechaty: the engine on a personal WeChat account, through the puppet named in WECHATY_PUPPET.
 async function main(): Promise<void> {
@@ -17,7 +19,14 @@ async function main(): Promise<void> {
   // channel: rate limits, metrics, the unanswered log.
   const metrics = new Metrics();
   const backends = createBackends(config, metrics);
-  const engine = createEngine(config, backends.store, metrics, backends.unanswered, { handoff: handoffSettings(config) });
+  // Deadline reminders go out through whichever bot the supervisor runs now (contact.say).
+  let current: Wechaty | undefined;
+  const reminders = wireReminders(config, backends.store, {
+    registry: metrics.registry,
+    wechatySay: (contactId, text) => (current ? wechatyContactSay(current)(contactId, text) : Promise.reject(new Error('wechaty is not running'))),
+  });
+  const engine = createEngine(config, backends.store, metrics, backends.unanswered, { handoff: handoffSettings(config), reminders: reminders.port });
+  reminders.setEngine(engine);
   const handle = createHandle({
     engine: () => engine,
     metrics,
@@ -43,6 +52,7 @@ async function main(): Promise<void> {
     bot.on('logout', (user) => {
       process.stdout.write(`Logged out: ${user.name()}\n`);
     });
+    current = bot;
     return bot;
   };
   // Without a network: one clear line and a growing pause between tries, not a stack per retry.
@@ -54,13 +64,13 @@ async function main(): Promise<void> {
     stopping = true;
     process.stdout.write(`${signal}: stopping\n`);
     // Puppets keep sockets and timers open, so exit explicitly once the bot has logged off cleanly.
-    supervisor
-      .stop()
+    Promise.all([reminders.reminders.close().catch(() => undefined), supervisor.stop()])
       .then(() => backends.close())
       .then(
         () => process.exit(0),
         (err: unknown) => {
-          process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+          process.stderr.write(`${err instanceof Error ? err.message : String(err)}
+`);
           process.exit(1);
         },
       );

@@ -25,6 +25,16 @@ import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type 
 import { applyFacts } from './facts';
 import { FALLBACK } from './intent-ids';
 import { decide, handoffExpired, type DecidedBy, type Decision, type PolicyContext } from './policy';
+import {
+  followUpReminder,
+  handleOptIn,
+  handleOptOut,
+  reminderCommand,
+  reminderText,
+  type ReminderCommand,
+  type ReminderPort,
+  type ReminderTextState,
+} from './reminder-turn';
 import { attemptLines, handleAttempt, handleQuery, handleRecipient, handleReport, phrase, smsTimeLines, type HandlerResult, type Turn } from './state-handlers';
 import { formatWeekdayClock } from './time-format';
 import type { Lang, Message, Reply } from './types';
@@ -54,6 +64,8 @@ export interface HandoffEvent {
 }
 
 export interface EngineOptions {
+  /** Deadline reminders (REMINDERS, REMINDER_BEFORE, the scheduler); none: never offered. */
+  reminders?: ReminderPort;
   /** Unset: chat.human answers with a static text and the bot never steps back. */
   handoff?: HandoffSettings;
   /** Custom-menu EventKeys and the question each button asks (intents/menu.yaml). */
@@ -83,6 +95,8 @@ interface TurnResult {
   forget?: boolean;
   /** The handoff this turn started, and the one it ended (user, timeout). */
   handoff?: { started?: Handoff; ended?: { handoff: Handoff; reason: 'user' | 'timeout' } };
+  /** Schedule or cancel the user's deadline reminder, once the state is saved. */
+  reminder?: ReminderCommand;
 }
 
 /**
@@ -154,6 +168,9 @@ export class DialogueEngine {
       state = turn.state;
       saved = false;
     }
+    this.options.reminders?.seen?.(message);
+    // Only a saved state is what the fire step will read: an unsaved turn changes no reminder.
+    if (saved && turn!.reminder) await this.options.reminders?.apply(message, turn!.reminder);
     const reply = saved ? turn!.reply : this.unsavedReply(turn!, parse);
     const ms = performance.now() - started;
     this.metrics?.reply.observe(ms / 1000);
@@ -279,6 +296,7 @@ export class DialogueEngine {
         state: newConversationState(now),
         decidedBy: 'forget',
         forget: true,
+        reminder: previous.reminder ? { kind: 'cancel' } : undefined,
       };
     }
 
@@ -304,7 +322,14 @@ export class DialogueEngine {
     const privacy = this.privacyLines(turn);
     if (intent === FALLBACK && privacy.lines.length) {
       const d: Decision = { ...decision, intent: privacy.intent, confidence: 0.9 };
-      return { reply: this.reply(ctx, d, privacy.lines, privacy.sources, ['verify.how_to', 'phone.supported_prefixes']), state, decidedBy: decision.decidedBy };
+      const lines = [...privacy.lines, ...followUpReminder(turn, previous, this.options.reminders, message)];
+      const reminder = reminderCommand(previous, state);
+      return {
+        reply: this.reply(ctx, d, lines, privacy.sources, ['verify.how_to', 'phone.supported_prefixes']),
+        state,
+        decidedBy: decision.decidedBy,
+        reminder,
+      };
     }
 
     if (intent === FALLBACK) {
@@ -313,7 +338,9 @@ export class DialogueEngine {
       const lines = [renderAnswer(this.kb, def, ctx).text, renderDidYouMean(this.kb, suggestionsFor(this.kb, suggestions, ctx), ctx)].filter(Boolean);
       if (suggestions.length) state.pending = { kind: 'choose', options: suggestions };
       else if (asked?.kind === 'recipient') state.pending = asked;
-      return { reply: this.reply(ctx, decision, lines, [], suggestions), state, decidedBy: decision.decidedBy };
+      lines.push(...followUpReminder(turn, previous, this.options.reminders, message));
+      const reminder = reminderCommand(previous, state);
+      return { reply: this.reply(ctx, decision, lines, [], suggestions), state, decidedBy: decision.decidedBy, reminder };
     }
 
     const def = this.kb.intents.get(intent)!;
@@ -327,6 +354,12 @@ export class DialogueEngine {
         break;
       case 'state.query':
         handled = handleQuery(turn);
+        break;
+      case 'reminder.opt_in':
+        handled = { lines: handleOptIn(turn, this.options.reminders, message), sources: ['000 §10'] };
+        break;
+      case 'reminder.opt_out':
+        handled = { lines: handleOptOut(turn), sources: [] };
         break;
       case 'sms.recipient': {
         const flow = handleRecipient(turn);
@@ -343,10 +376,12 @@ export class DialogueEngine {
     }
     // A question asked mid-flow is answered, and the flow waits for its slot answer afterwards.
     if (asked?.kind === 'recipient' && intent !== 'sms.recipient' && state.pending === null) state.pending = asked;
+    const reminderLines = intent.startsWith('reminder.') ? [] : followUpReminder(turn, previous, this.options.reminders, message);
     return {
-      reply: this.reply(ctx, decision, [...privacy.lines, ...handled.lines], [...privacy.sources, ...handled.sources], def.related),
+      reply: this.reply(ctx, decision, [...privacy.lines, ...handled.lines, ...reminderLines], [...privacy.sources, ...handled.sources], def.related),
       state,
       decidedBy: decision.decidedBy,
+      reminder: reminderCommand(previous, state),
     };
   }
 
@@ -447,6 +482,11 @@ export class DialogueEngine {
     );
     const kept = reply.text.split('\n').filter((line) => !claims.some((re) => re.test(line)));
     return { ...reply, text: [say('not_saved'), ...kept].join('\n').trim() };
+  }
+
+  /** A due reminder's text for this state (the fire step calls it). */
+  renderReminder(state: ReminderTextState, now: Date): string {
+    return reminderText(this.kb, state, this.rules, now);
   }
 
   /** A sentence of intents/_dialogue.yaml in both languages, for channels that don't know the user's yet. */

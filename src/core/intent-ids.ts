@@ -37,6 +37,8 @@ export const CONVERSATION_INTENTS = [
   'state.report',
   'state.attempt',
   'state.query',
+  'reminder.opt_in',
+  'reminder.opt_out',
 ] as const;
 
 export const FALLBACK = 'fallback';

@@ -23,6 +23,9 @@ export const DECIDED_BY = [
   'handoff_fallbacks',
   'handoff_active',
   'handoff_end',
+  'reminder_request',
+  'reminder_accept',
+  'reminder_stop',
 ] as const;
 export type DecidedBy = (typeof DECIDED_BY)[number];
 
@@ -110,6 +113,11 @@ function decideIntent(parse: Parse, state: ConversationState): Decision {
   if (e.forget) return from('chat.goodbye', 'forget');
   // "2" right after a did-you-mean list picks that entry.
   if (pending?.kind === 'choose' && e.choice !== undefined && pending.options[e.choice - 1]) return from(pending.options[e.choice - 1], 'choice');
+  // "别提醒我" / "stop reminders" and "提醒我" / "remind me before it expires" count at any time.
+  if (e.reminder === 'stop') return from('reminder.opt_out', 'reminder_stop');
+  if (e.reminder === 'request') return from('reminder.opt_in', 'reminder_request');
+  // A bare yes accepts the bot's offer only on the turn right after it; later it accepts nothing.
+  if (pending?.kind === 'reminder_offer' && e.slotAnswer === 'yes') return from('reminder.opt_in', 'reminder_accept');
   // A pasted official error string is a surer signal than anything else.
   if (parse.source === 'error_string') return from(parse.intent, 'error_string', parse.confidence);
 

@@ -12,6 +12,8 @@ export interface Message {
   timestamp: Date;
   platform?: Platform;
   channel: string;
+  /** 'json' when it came through the JSON API, whatever `channel` the caller named (replies to it go to REMINDER_WEBHOOK_URL). */
+  transport?: 'json';
   messageId?: string;
 }
 

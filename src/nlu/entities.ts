@@ -59,6 +59,8 @@ export interface Entities {
   isQuestion: boolean;
   forget: boolean;
   endHandoff: boolean;
+  /** The user asks for a deadline reminder ("提醒我") or to stop them ("别提醒我"); stop wins. */
+  reminder?: 'request' | 'stop';
   /** A bare pick of a numbered suggestion (1-3). */
   choice?: number;
   /** Counts and masked forms of the personal data the message carries. */
@@ -424,6 +426,8 @@ export function extractEntities(raw: string, simplified: string, now: Date, lexi
     endHandoff: UNITS.some((u) => u.endHandoff.test(simplified)),
     personal: findPersonalData(raw),
   };
+  if (UNITS.some((u) => u.reminder.stop.test(simplified))) out.reminder = 'stop';
+  else if (UNITS.some((u) => u.reminder.request.test(simplified)) && !UNITS.some((u) => u.reminder.aside.test(simplified))) out.reminder = 'request';
   for (const u of UNITS) {
     const type = u.filingTypes.find(([, re]) => re.test(simplified))?.[0];
     if (type) {

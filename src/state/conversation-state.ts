@@ -14,8 +14,17 @@ export type Pending =
   | { kind: 'recipient'; slot: RecipientSlot; times: number }
   /** A did-you-mean list: "1", "2" or "3" picks one of these intents. */
   | { kind: 'choose'; options: string[] }
-  /** When the SMS came ("昨晚8点"). */
-  | { kind: 'sms_time' };
+  /** When the SMS came ("昨晚8点"); `remind` when the user asked for a reminder and the time is what it waits on. */
+  | { kind: 'sms_time'; remind?: boolean }
+  /** The bot offered a deadline reminder: a bare yes next turn accepts it. */
+  | { kind: 'reminder_offer' };
+
+/** A deadline reminder's state (api.md `state.reminder`): offered, scheduled (at = the next one due), sent, or cancelled. */
+export const REMINDER_STATUSES = ['offered', 'scheduled', 'sent', 'cancelled'] as const;
+export interface ReminderState {
+  at: string;
+  status: (typeof REMINDER_STATUSES)[number];
+}
 
 /** Why a conversation went to a person: the user asked (chat.human), or too many fallbacks in a row. */
 export const HANDOFF_REASONS = ['requested', 'fallbacks'] as const;
@@ -72,6 +81,8 @@ export interface ConversationState {
   handoff: Handoff | null;
   /** The user's last few messages, masked (no phone, ID or code) and clipped: the agent's summary quotes them. */
   recentQuestions: string[];
+  /** The deadline reminder of the current SMS, if one was offered or scheduled. */
+  reminder: ReminderState | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -95,6 +106,7 @@ export function newConversationState(now: Date): ConversationState {
     fallbackStreak: 0,
     handoff: null,
     recentQuestions: [],
+    reminder: null,
     createdAt: iso,
     updatedAt: iso,
   };
@@ -117,7 +129,8 @@ function revivePending(v: unknown): Pending | null {
     return { kind: 'recipient', slot: p.slot as RecipientSlot, times: typeof p.times === 'number' ? p.times : 1 };
   if (p.kind === 'choose' && Array.isArray(p.options))
     return { kind: 'choose', options: p.options.filter((o): o is string => typeof o === 'string').slice(0, 3) };
-  if (p.kind === 'sms_time') return { kind: 'sms_time' };
+  if (p.kind === 'sms_time') return p.remind === true ? { kind: 'sms_time', remind: true } : { kind: 'sms_time' };
+  if (p.kind === 'reminder_offer') return { kind: 'reminder_offer' };
   return null;
 }
 
@@ -127,6 +140,13 @@ function reviveHandoff(v: unknown): Handoff | null {
   const reason = oneOf(h.reason, HANDOFF_REASONS);
   if (h.active !== true || !isIso(h.since) || !reason) return null;
   return { active: true, since: h.since, by: typeof h.by === 'string' ? h.by.slice(0, 64) : 'unknown', reason };
+}
+
+function reviveReminder(v: unknown): ReminderState | null {
+  if (!v || typeof v !== 'object') return null;
+  const r = v as Record<string, unknown>;
+  const status = oneOf(r.status, REMINDER_STATUSES);
+  return status && isIso(r.at) ? { at: r.at, status } : null;
 }
 
 /**
@@ -154,6 +174,7 @@ export function reviveState(raw: unknown, now: Date, platforms: readonly string[
     pending: revivePending(r.pending),
     lastIntent: typeof r.lastIntent === 'string' ? r.lastIntent : null,
     lastIntents: Array.isArray(r.lastIntents) ? r.lastIntents.filter((x): x is string => typeof x === 'string').slice(-5) : [],
+    reminder: reviveReminder(r.reminder),
     fallbackStreak: typeof r.fallbackStreak === 'number' && Number.isFinite(r.fallbackStreak) ? Math.max(0, Math.floor(r.fallbackStreak)) : 0,
     handoff: reviveHandoff(r.handoff),
     recentQuestions: Array.isArray(r.recentQuestions)
@@ -176,6 +197,7 @@ export interface ApiState {
   deadline: string | null;
   attemptsUsed: number;
   attemptsLeft: number;
+  reminder: ReminderState | null;
 }
 
 export function toApiState(s: ConversationState, rules: StateRules): ApiState {
@@ -190,6 +212,7 @@ export function toApiState(s: ConversationState, rules: StateRules): ApiState {
     deadline: deadline && Number.isFinite(deadline.getTime()) ? deadline.toISOString() : null,
     attemptsUsed: s.attemptsUsed,
     attemptsLeft: Math.max(0, rules.attempts - s.attemptsUsed),
+    reminder: s.reminder ? { ...s.reminder } : null,
   };
 }
 

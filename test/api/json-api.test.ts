@@ -35,6 +35,7 @@ describe('POST /api/v1/messages', () => {
           deadline: null,
           attemptsUsed: 0,
           attemptsLeft: 5,
+          reminder: null,
         },
       }),
     );

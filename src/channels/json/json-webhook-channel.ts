@@ -69,6 +69,8 @@ export function jsonWebhookRouter(
     handoffView?: (state: ConversationState, userId: string, now: Date) => HandoffView | undefined;
     /** An agent gives the user back to the bot; undefined when there is no conversation. */
     releaseHandoff?: (userId: string) => Promise<{ state: ConversationState; released: boolean } | undefined>;
+    /** After DELETE (forget me): what else must go with the state (pending reminders). */
+    onForget?: (userId: string) => Promise<unknown>;
   },
 ): Router {
   const router = express.Router();
@@ -126,7 +128,7 @@ export function jsonWebhookRouter(
       try {
         // The channel-wide handle: rate limits (429 here), metrics and the unanswered log.
         result = await handle(
-          { userId: body.userId, text: body.text, timestamp: at, platform: body.platform, channel: body.channel ?? 'webhook' },
+          { userId: body.userId, text: body.text, timestamp: at, platform: body.platform, channel: body.channel ?? 'webhook', transport: 'json' },
           { refuseWhenLimited: true, metricChannel: 'json' },
         );
       } catch (err) {
@@ -194,6 +196,7 @@ export function jsonWebhookRouter(
     } catch (err) {
       return storeDown(res, err);
     }
+    await options.onForget?.(req.params.userId);
     res.status(204).end();
   });
 
@@ -205,7 +208,7 @@ export const jsonWebhookChannel: ChannelModule = {
   name: 'json',
   path: '/api/v1',
   isConfigured: () => true,
-  mount: ({ config, handle, store, engine }) =>
+  mount: ({ config, handle, store, engine, onForget }) =>
     jsonWebhookRouter(handle, store, {
       apiState: (s) => engine().apiState(s),
       revive: (stored) => engine().revive(stored, new Date()),
@@ -214,5 +217,6 @@ export const jsonWebhookChannel: ChannelModule = {
       maxSkewS: config.WEBHOOK_MAX_SKEW_S,
       handoffView: (state, userId, now) => engine().handoffView(state, userId, now),
       releaseHandoff: config.HANDOFF_ENABLED ? (userId) => engine().releaseHandoff(userId) : undefined,
+      onForget,
     }),
 };

@@ -149,7 +149,10 @@ export const en: LanguageUnit = {
     ['neither', /^(?:neither|none|nothing|neither of them|none of them|nothing changed|nothing else|no changes?)$/],
     ['both', /^(?:both|both of them|both changed|all of them)$/],
     ['no', /^(?:no|nope|nah|not really|no thanks)$/],
-    ['yes', /^(?:yes|yeah|yep|yup|sure|ok|okay|please|yes please|sure thing|sounds good|do it|go ahead)$/],
+    [
+      'yes',
+      /^(?:yes|yeah|yep|yup|sure|ok|okay|please|yes please|yes pls|ok please|sure please|please do|sure thing|sounds good|do it|go ahead|yes thanks|yes thank you|that would be great|absolutely|of course)$/,
+    ],
     ['unsure', /\b(?:not sure|don['’]?t know|dunno|no idea|unsure)\b/],
   ],
   asks: {
@@ -171,6 +174,12 @@ export const en: LanguageUnit = {
   },
   complaint: /\bstill\b|\bkeeps?\b|\bfor (?:days|hours|a day|over a day|more than)\b|\bover (?:24|a day)\b|\balways\b/,
   forget: /forget (?:about )?me\b|(?:delete|clear|erase|forget|remove) (?:all )?(?:of )?my (?:data|records?|info|information|history|state|conversation)/,
+  reminder: {
+    request:
+      /\bremind me\b|\b(?:set|schedule|send|give|want|need|get|like)(?: me)? (?:a |the |some )?(?:deadline )?reminders?\b|\breminders? please\b|\b(?:ping|nudge|notify|alert) me before\b/,
+    stop: /\b(?:stop|cancel|turn off|disable|no more|no|mute|unsubscribe from) (?:the |my |any |all |these |those )?(?:deadline )?reminders?\b|\b(?:don['’]?t|do not|never|no need to|dont) (?:\w+ )?remind me\b|\bunsubscribe\b/,
+    aside: /\bremind me (?:what|how|who|where|which|of)\b|\b(?:system|page|site|platform|it) (?:keeps |kept )?remind/,
+  },
   endHandoff: /\bback to (?:the )?bot\b|\bend (?:the )?(?:human|agent|chat with)\b|\bdone with the (?:human|agent)\b|\bno (?:more )?(?:human|agent) needed\b/,
   choice: /^(?:#|no\.? ?|number )?([1-3])\.?$/,
 };

@@ -100,6 +100,13 @@ export interface LanguageUnit {
   complaint: RegExp;
   forget: RegExp;
   endHandoff: RegExp;
+  /** Asking for a deadline reminder, or to stop them (checked first: "别提醒我" contains "提醒我"). */
+  reminder: {
+    request: RegExp;
+    stop: RegExp;
+    /** "提醒" that isn't a request to the bot: the system's prompt ("系统提醒我信息不一致"), "remind me how ...". */
+    aside: RegExp;
+  };
   /** A bare pick of a numbered suggestion; the number in group 1. */
   choice: RegExp;
 }
