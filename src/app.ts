@@ -10,6 +10,7 @@ import { WechatApiClient } from './channels/wechat/wechat-api-client';
 import { wechatOfficialAccountRouter } from './channels/wechat/wechat-official-account-channel';
 import { wecomRouter } from './channels/wecom/wecom-channel';
 import type { Config } from './config';
+import { mountConsole, type ConsoleDeps } from './console/mount-console';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { errorHandler, sendError } from './http-errors';
 import { moduleLogger } from './logger';
@@ -37,6 +38,8 @@ export interface AppDeps {
   globalRateLimiter?: RateLimiter;
   /** True while the process shuts down: /readyz says 503 so load balancers stop sending. */
   draining?: () => boolean;
+  /** The maintainers' console and admin API (mounted when CONSOLE_TOKEN or API_TOKEN is set). */
+  console?: ConsoleDeps;
 }
 
 /** Which channel a path belongs to, for the request metrics. */
@@ -130,6 +133,7 @@ export function createApp(deps: AppDeps): Express {
 
   if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
   if (!config.API_TOKEN) log.warn('API_TOKEN is not set: the /api/v1 endpoints are open to anyone who can reach them');
+  mountConsole(app, config, deps.console);
   const apiToken = config.API_TOKEN;
   app.use('/api/v1', (req, res, next) => {
     if (!apiToken) return next();

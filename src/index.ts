@@ -1,10 +1,13 @@
 import './load-env';
 import http from 'node:http';
 import net from 'node:net';
+import { createAdminBackends } from './admin/admin-backends';
+import { KnowledgeReloader } from './admin/knowledge-reloader';
+import { observeTurns } from './admin/turn-stats';
 import { createApp } from './app';
-import { createBackends, createEngine } from './bot';
+import { createBackends } from './bot';
 import { loadConfig } from './config';
-import type { DialogueEngine } from './core/dialogue-engine';
+import { DialogueEngine } from './core/dialogue-engine';
 import { moduleLogger } from './logger';
 import { Metrics } from './metrics';
 
@@ -14,18 +17,33 @@ function main(): void {
   const config = loadConfig();
   const metrics = new Metrics();
   const backends = createBackends(config, metrics);
-  let engine: DialogueEngine | undefined;
+  const admin = createAdminBackends(config);
+  // The engine is built by the reloader, at start and again after teaching, an admin reload or
+  // SIGHUP; the old one serves until the new one is ready.
+  const knowledge = new KnowledgeReloader({
+    intentsDir: config.INTENTS_DIR,
+    nlu: { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN },
+    overlay: admin.overlay,
+    buildEngine: (nlu) =>
+      observeTurns(new DialogueEngine(nlu, backends.store, metrics, backends.unanswered), admin.stats, () => metrics.storeErrors.inc({ operation: 'stats' })),
+  });
+  const reload = (why: string) =>
+    knowledge
+      .reload(why)
+      .catch((err: Error) => log.error('knowledge reload failed: the previous knowledge keeps serving', { reason: why, error: err.message }));
+  const bus = admin.bus(() => void reload('peer'));
   // Set on SIGTERM: /readyz says 503 and every response closes its connection.
   let stopping = false;
   const app = createApp({
     config,
-    engine: () => engine,
+    engine: () => knowledge.engine,
     store: backends.store,
     idempotency: backends.idempotency,
     rateLimiter: backends.rateLimiter,
     globalRateLimiter: backends.globalRateLimiter,
     metrics,
     draining: () => stopping,
+    console: { knowledge, bus, store: backends.store, unanswered: backends.unanswered, stats: admin.stats, metrics },
   });
   const server = http.createServer((req, res) => {
     if (stopping) res.setHeader('Connection', 'close');
@@ -34,10 +52,13 @@ function main(): void {
   server.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: (server.address() as net.AddressInfo).port, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
-    setImmediate(() => {
-      engine = createEngine(config, backends.store, metrics, backends.unanswered);
-      log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
-    });
+    knowledge.reload('start').then(
+      () => log.info('ready', { startupMs: Math.round(process.uptime() * 1000) }),
+      (err: Error) => {
+        log.error('start-up failed', { error: err.message });
+        process.exit(1);
+      },
+    );
   });
 
   // SIGTERM: stop accepting connections, finish in-flight requests, answer any request that still
@@ -51,7 +72,7 @@ function main(): void {
     stopping = true;
     log.info('stopping', { signal });
     net.Server.prototype.close.call(server, () => {
-      void backends.close().finally(() => {
+      void Promise.all([backends.close(), admin.close()]).finally(() => {
         log.info('stopped');
         process.exit(0);
       });
@@ -64,6 +85,8 @@ function main(): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // After intents/ changed on disk: retrain and swap without a restart.
+  process.on('SIGHUP', () => void reload('SIGHUP'));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
 }
 
