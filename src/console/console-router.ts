@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import express, { type Router } from 'express';
 import { moduleLogger } from '../logger';
+import { CONSOLE_CSS } from './console-css';
 import { csrfOk, type ConsoleSessions } from './console-auth';
 import { renderLogin, renderPage, type ConsolePage } from './console-pages';
 
@@ -20,15 +21,6 @@ function loadScript(): string {
   const ts = require('typescript') as typeof import('typescript');
   const source = fs.readFileSync(path.join(__dirname, 'assets', 'console.ts'), 'utf8');
   return ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2020, removeComments: true } }).outputText;
-}
-
-function assetFile(name: string): string {
-  // The stylesheet is not TypeScript: it stays in src/ and the build does not copy it.
-  for (const dir of [path.join(__dirname, 'assets'), path.resolve(__dirname, '..', '..', 'src', 'console', 'assets')]) {
-    const f = path.join(dir, name);
-    if (fs.existsSync(f)) return f;
-  }
-  throw new Error(`console asset ${name} not found`);
 }
 
 /** chart.js from the package's dependencies, served by us: no CDN, deployments may have no internet. */
@@ -97,7 +89,7 @@ export function consoleRouter(sessions: ConsoleSessions): Router {
     script ??= loadScript();
     res.type('application/javascript').send(script);
   });
-  router.get('/assets/console.css', (_req, res) => res.sendFile(assetFile('console.css')));
+  router.get('/assets/console.css', (_req, res) => res.type('text/css').send(CONSOLE_CSS));
   router.get('/assets/chart.umd.min.js', (_req, res) => res.sendFile(chartJs()));
 
   router.get(Object.keys(PAGES), (req, res) => {

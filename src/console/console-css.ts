@@ -1,4 +1,5 @@
-/* The console's one stylesheet, served from the package. */
+// The console's one stylesheet, a module so the build carries it into dist/ with the code.
+export const CONSOLE_CSS = `
 * {
   box-sizing: border-box;
 }
@@ -235,3 +236,4 @@ figcaption {
 .total strong {
   font-size: 1.5em;
 }
+`;
