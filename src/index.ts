@@ -5,7 +5,7 @@ import { createAdminBackends } from './admin/admin-backends';
 import { KnowledgeReloader } from './admin/knowledge-reloader';
 import { observeTurns } from './admin/turn-stats';
 import { createApp } from './app';
-import { createBackends } from './bot';
+import { createBackends, handoffSettings } from './bot';
 import { loadConfig } from './config';
 import { DialogueEngine } from './core/dialogue-engine';
 import { moduleLogger } from './logger';
@@ -25,7 +25,9 @@ function main(): void {
     nlu: { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN },
     overlay: admin.overlay,
     buildEngine: (nlu) =>
-      observeTurns(new DialogueEngine(nlu, backends.store, metrics, backends.unanswered), admin.stats, () => metrics.storeErrors.inc({ operation: 'stats' })),
+      observeTurns(new DialogueEngine(nlu, backends.store, metrics, backends.unanswered, { handoff: handoffSettings(config) }), admin.stats, () =>
+        metrics.storeErrors.inc({ operation: 'stats' }),
+      ),
   });
   const reload = (why: string) =>
     knowledge
