@@ -21,7 +21,8 @@ export function createAdminBackends(config: Pick<Config, 'REDIS_URL' | 'KNOWLEDG
   if (!config.REDIS_URL) {
     return { overlay: new FileOverlayStore(config.KNOWLEDGE_OVERLAY), stats: new MemoryTurnStats(), bus: () => localReloadBus, close: async () => undefined };
   }
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000, enableOfflineQueue: false });
+  // Unlike the per-message stores, these few commands (start-up, teaching) may wait for the connection.
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 });
   const warn = throttledWarning(log, 10_000);
   redis.on('error', (err: Error) => warn('redis error (admin)', { error: err.message }));
   const buses: ReloadBus[] = [];

@@ -4,7 +4,7 @@ import { FALLBACK } from '../core/intent-ids';
 import { loadKnowledgeBase, type KnowledgeBase } from '../knowledge/knowledge-base';
 import { moduleLogger } from '../logger';
 import { Nlu, type NluOptions, type Parse } from '../nlu/nlu';
-import { applyOverlay, questionKey, type KnowledgeOverlay, type OverlayStore } from './knowledge-overlay';
+import { applyOverlay, emptyOverlay, questionKey, type KnowledgeOverlay, type OverlayStore } from './knowledge-overlay';
 
 const log = moduleLogger('knowledge');
 
@@ -99,7 +99,15 @@ export class KnowledgeReloader {
 
   private async build(reason: string): Promise<ReloadResult> {
     const started = performance.now();
-    const overlay = await this.options.overlay.load();
+    let overlay: KnowledgeOverlay;
+    try {
+      overlay = await this.options.overlay.load();
+    } catch (err) {
+      // At start, an unreadable overlay (Redis away) must not keep the bot from answering.
+      if (this.current) throw err;
+      log.warn('knowledge overlay unreadable: starting without it', { where: this.options.overlay.where, error: (err as Error).message });
+      overlay = emptyOverlay();
+    }
     // Let waiting requests run between the steps: training takes the event loop for a while.
     await new Promise((resolve) => setImmediate(resolve));
     const base = loadKnowledgeBase(this.options.intentsDir);
