@@ -119,7 +119,7 @@ export class KnowledgeReloader {
     this.currentNlu = nlu;
     this.issues = issues;
     const result = { intents: kb.intents.size, taught: overlay.variants.length, ms: Math.round(performance.now() - started), issues };
-    log.info('knowledge loaded', { reason, intents: result.intents, taught: result.taught, ms: result.ms, issues: issues.length });
+    log.info('knowledge loaded', { reason, model: nlu.modelSource, intents: result.intents, taught: result.taught, ms: result.ms, issues: issues.length });
     return result;
   }
 }
