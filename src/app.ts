@@ -12,6 +12,7 @@ import { wecomChannel } from './channels/wecom/wecom-channel';
 import { wecomKfChannel } from './channels/wecom-kf/wecom-kf-channel';
 import { MemoryCursorStore, type CursorStore } from './state/cursor-store';
 import type { Config } from './config';
+import { mountConsole, type ConsoleDeps } from './console/mount-console';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { errorHandler, sendError } from './http-errors';
 import { moduleLogger } from './logger';
@@ -44,6 +45,8 @@ export interface AppDeps {
   onForget?: (userId: string) => Promise<unknown>;
   /** True while the process shuts down: /readyz says 503 so load balancers stop sending. */
   draining?: () => boolean;
+  /** The maintainers' console and admin API (mounted when CONSOLE_TOKEN or API_TOKEN is set). */
+  console?: ConsoleDeps;
 }
 
 /** Which channel a path belongs to, for the request metrics. */
@@ -103,6 +106,7 @@ export function createApp(deps: AppDeps): Express {
 
   if (!config.WEBHOOK_SECRET) log.warn('WEBHOOK_SECRET is not set: POST /api/v1/messages accepts unsigned requests');
   if (!config.API_TOKEN) log.warn('API_TOKEN is not set: the /api/v1 endpoints are open to anyone who can reach them');
+  mountConsole(app, config, deps.console);
   const apiToken = config.API_TOKEN;
   app.use('/api/v1', (req, res, next) => {
     if (!apiToken) return next();

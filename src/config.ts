@@ -47,6 +47,10 @@ const schema = z.object({
   /** When set, every /api/v1 request needs Authorization: Bearer <token>. */
   API_TOKEN: optional,
   BODY_LIMIT: z.string().default('64kb'),
+  /** Turns on the console (/console) and the admin API (/api/v1/admin); API_TOKEN does too when this is unset. */
+  CONSOLE_TOKEN: optional,
+  /** Questions taught from the console, as a reviewable YAML file (in Redis instead when REDIS_URL is set). */
+  KNOWLEDGE_OVERLAY: z.string().default('data/knowledge-overlay.yaml'),
 
   // Channels: each starts only when its keys are set.
   /** When set, POST /api/v1/messages needs X-Signature-Timestamp and X-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>." + body>. */

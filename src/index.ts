@@ -1,10 +1,14 @@
 import './load-env';
 import http from 'node:http';
 import net from 'node:net';
+import { createAdminBackends } from './admin/admin-backends';
+import { KnowledgeReloader } from './admin/knowledge-reloader';
+import { observeTurns } from './admin/turn-stats';
 import { createApp } from './app';
-import { createBackends, createEngine, handoffSettings } from './bot';
+import { createBackends, handoffSettings } from './bot';
 import { loadConfig } from './config';
-import type { DialogueEngine } from './core/dialogue-engine';
+import { DialogueEngine } from './core/dialogue-engine';
+import { loadMenu } from './knowledge/menu';
 import { moduleLogger } from './logger';
 import { handoffNotifierFrom } from './handoff/handoff-notifier';
 import { Metrics } from './metrics';
@@ -18,12 +22,40 @@ function main(): void {
   const backends = createBackends(config, metrics);
   // BullMQ with REDIS_URL (a worker here, as in every instance), else in-process timers.
   const reminders = wireReminders(config, backends.store, { registry: metrics.registry });
-  let engine: DialogueEngine | undefined;
+  const notifier = handoffNotifierFrom(config, { claims: backends.claims, metrics });
+  const admin = createAdminBackends(config);
+  // The engine is built by the reloader, at start and again after teaching, an admin reload or
+  // SIGHUP; the old one serves until the new one is ready.
+  const knowledge = new KnowledgeReloader({
+    intentsDir: config.INTENTS_DIR,
+    nlu: { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN },
+    overlay: admin.overlay,
+    buildEngine: (nlu) =>
+      observeTurns(
+        new DialogueEngine(nlu, backends.store, metrics, backends.unanswered, {
+          handoff: handoffSettings(config),
+          menu: loadMenu(config.INTENTS_DIR, nlu.kb),
+          // A person has the user now: agents are told, and no deadline reminder talks over them.
+          onHandoff: (event) => {
+            if (notifier) void notifier.notify(event);
+            if (event.kind === 'started') void reminders.reminders.cancel(event.userKey).catch(() => undefined);
+          },
+          reminders: reminders.port,
+        }),
+        admin.stats,
+        () => metrics.storeErrors.inc({ operation: 'stats' }),
+      ),
+  });
+  const reload = (why: string) =>
+    knowledge
+      .reload(why)
+      .catch((err: Error) => log.error('knowledge reload failed: the previous knowledge keeps serving', { reason: why, error: err.message }));
+  const bus = admin.bus(() => void reload('peer'));
   // Set on SIGTERM: /readyz says 503 and every response closes its connection.
   let stopping = false;
   const app = createApp({
     config,
-    engine: () => engine,
+    engine: () => knowledge.engine,
     store: backends.store,
     idempotency: backends.idempotency,
     cursors: backends.cursors,
@@ -32,6 +64,7 @@ function main(): void {
     metrics,
     onForget: (userId) => reminders.reminders.cancel(userId),
     draining: () => stopping,
+    console: { knowledge, bus, store: backends.store, unanswered: backends.unanswered, stats: admin.stats, metrics },
   });
   const server = http.createServer((req, res) => {
     if (stopping) res.setHeader('Connection', 'close');
@@ -40,20 +73,16 @@ function main(): void {
   server.listen(config.PORT, config.HOST, () => {
     log.info('listening', { port: (server.address() as net.AddressInfo).port, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
-    setImmediate(() => {
-      const notifier = handoffNotifierFrom(config, { claims: backends.claims, metrics });
-      engine = createEngine(config, backends.store, metrics, backends.unanswered, {
-        handoff: handoffSettings(config),
-        // A person has the user now: agents are told, and no deadline reminder talks over them.
-        onHandoff: (event) => {
-          if (notifier) void notifier.notify(event);
-          if (event.kind === 'started') void reminders.reminders.cancel(event.userKey).catch(() => undefined);
-        },
-        reminders: reminders.port,
-      });
-      reminders.setEngine(engine);
-      log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
-    });
+    knowledge.reload('start').then(
+      () => {
+        if (knowledge.engine) reminders.setEngine(knowledge.engine);
+        log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
+      },
+      (err: Error) => {
+        log.error('start-up failed', { error: err.message });
+        process.exit(1);
+      },
+    );
   });
 
   // SIGTERM: stop accepting connections, finish in-flight requests, answer any request that still
@@ -68,7 +97,7 @@ function main(): void {
     log.info('stopping', { signal });
     net.Server.prototype.close.call(server, () => {
       void Promise.allSettled([reminders.reminders.close()])
-        .then(() => backends.close())
+        .then(() => Promise.all([backends.close(), admin.close()]))
         .finally(() => {
           log.info('stopped');
           process.exit(0);
@@ -82,6 +111,8 @@ function main(): void {
   };
   process.once('SIGTERM', () => stop('SIGTERM'));
   process.once('SIGINT', () => stop('SIGINT'));
+  // After intents/ changed on disk: retrain and swap without a restart.
+  process.on('SIGHUP', () => void reload('SIGHUP'));
   process.on('unhandledRejection', (reason) => log.error('unhandled rejection', { error: reason instanceof Error ? reason.message : String(reason) }));
 }
 

@@ -179,7 +179,15 @@ export class DialogueEngine {
     if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: turn!.decidedBy });
     if (reply.intent === FALLBACK || parse.intent === FALLBACK || (turn!.decidedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
       this.unanswered
-        ?.record({ text: message.text, lang: reply.lang, intent: reply.intent, confidence: reply.confidence, at: message.timestamp.toISOString() })
+        ?.record({
+          text: message.text,
+          lang: reply.lang,
+          intent: reply.intent,
+          confidence: reply.confidence,
+          at: message.timestamp.toISOString(),
+          platform: message.platform,
+          channel: message.channel,
+        })
         .catch((err: Error) => {
           this.metrics?.storeErrors.inc({ operation: 'unanswered' });
           this.log.warn('unanswered log failed', { error: err.message });

@@ -12,6 +12,9 @@ export interface UnansweredEntry {
   intent: string;
   confidence: number;
   at: string;
+  /** Where it was asked (the console's inbox filters by these). */
+  platform?: string;
+  channel?: string;
 }
 
 export interface UnansweredSummary {
@@ -26,6 +29,8 @@ export interface UnansweredSummary {
 export interface UnansweredLog {
   record(entry: UnansweredEntry): Promise<void>;
   top(n: number): Promise<UnansweredSummary[]>;
+  /** The latest entries (masked), newest last, at most `limit`: the console groups and filters them. */
+  recent?(limit: number): Promise<UnansweredEntry[]>;
 }
 
 /** The same question asked with other spacing or punctuation counts as one. */
@@ -101,6 +106,10 @@ export class FileUnansweredLog implements UnansweredLog {
   }
 
   async top(n: number): Promise<UnansweredSummary[]> {
+    return summarise(await this.recent(Infinity), n);
+  }
+
+  async recent(limit: number): Promise<UnansweredEntry[]> {
     const entries: UnansweredEntry[] = [];
     for (const f of [this.previous, this.file]) {
       if (!fs.existsSync(f)) continue;
@@ -113,12 +122,13 @@ export class FileUnansweredLog implements UnansweredLog {
         }
       }
     }
-    return summarise(entries, n);
+    return entries.slice(-limit);
   }
 }
 
 // Count the question, keep its latest details, and trim both to the `max` most frequent questions
-// (the least frequent go first), in one step; at most 1,000 go per call (unpack's limits).
+// (the least frequent go first), in one step; at most 1,000 go per call (unpack's limits). The
+// entry itself goes to a list of the `max` latest, for the console's filters by day and platform.
 const RECORD_AND_TRIM = `
 redis.call('zincrby', KEYS[1], 1, ARGV[1])
 redis.call('hset', KEYS[2], ARGV[1], ARGV[2])
@@ -128,6 +138,8 @@ if excess > 0 then
   redis.call('zremrangebyrank', KEYS[1], 0, excess - 1)
   redis.call('hdel', KEYS[2], unpack(gone))
 end
+redis.call('rpush', KEYS[3], ARGV[4])
+redis.call('ltrim', KEYS[3], -tonumber(ARGV[3]), -1)
 return 0`;
 
 /** Shared by all instances: a sorted set of counts and a hash of the latest details, at most `maxQuestions` of each. */
@@ -141,7 +153,18 @@ export class RedisUnansweredLog implements UnansweredLog {
   async record(entry: UnansweredEntry): Promise<void> {
     const text = keyOf(entry.text);
     const details = JSON.stringify({ lang: entry.lang, intent: entry.intent, at: entry.at });
-    await this.redis.eval(RECORD_AND_TRIM, 2, `${this.prefix}:counts`, `${this.prefix}:last`, text, details, String(this.maxQuestions));
+    const full = JSON.stringify({ ...entry, text });
+    await this.redis.eval(
+      RECORD_AND_TRIM,
+      3,
+      `${this.prefix}:counts`,
+      `${this.prefix}:last`,
+      `${this.prefix}:recent`,
+      text,
+      details,
+      String(this.maxQuestions),
+      full,
+    );
   }
 
   async top(n: number): Promise<UnansweredSummary[]> {
@@ -150,6 +173,19 @@ export class RedisUnansweredLog implements UnansweredLog {
     for (let i = 0; i < flat.length; i += 2) {
       const last = JSON.parse((await this.redis.hget(`${this.prefix}:last`, flat[i])) ?? '{}') as { lang?: string; intent?: string; at?: string };
       out.push({ text: flat[i], count: Number(flat[i + 1]), lang: last.lang ?? '', lastIntent: last.intent ?? '', lastSeen: last.at ?? '' });
+    }
+    return out;
+  }
+
+  async recent(limit: number): Promise<UnansweredEntry[]> {
+    const start = Number.isFinite(limit) ? -Math.max(1, limit) : 0;
+    const out: UnansweredEntry[] = [];
+    for (const line of await this.redis.lrange(`${this.prefix}:recent`, start, -1)) {
+      try {
+        out.push(JSON.parse(line) as UnansweredEntry);
+      } catch {
+        // not ours: skipped
+      }
     }
     return out;
   }
@@ -178,5 +214,9 @@ export class GuardedUnansweredLog implements UnansweredLog {
 
   top(n: number): Promise<UnansweredSummary[]> {
     return this.inner.top(n);
+  }
+
+  async recent(limit: number): Promise<UnansweredEntry[]> {
+    return this.inner.recent ? this.inner.recent(limit) : [];
   }
 }
