@@ -142,7 +142,9 @@ export class DialogueEngine {
   private languageOf(parse: Parse, previous: ConversationState): { lang: Lang; variant: 'tw' | 'hk' } {
     let lang = parse.lang;
     if (parse.neutral) lang = previous.lang ?? parse.lang;
-    const variant = parse.variant ?? previous.variant ?? 'tw';
+    // Taiwan or Hong Kong wording is the conversation's, set by the first message that shows one:
+    // a later message without (or with other) evidence doesn't switch the user's replies.
+    const variant = previous.variant ?? parse.variant ?? 'tw';
     return { lang, variant };
   }
 
@@ -153,7 +155,7 @@ export class DialogueEngine {
     state.updatedAt = now.toISOString();
     const { lang, variant } = this.languageOf(parse, previous);
     state.lang = lang;
-    if (lang === 'zh-Hant') state.variant = variant;
+    if (lang === 'zh-Hant' && !previous.variant && parse.variant) state.variant = parse.variant;
     const base = baseOf(lang);
 
     const decision = decide(parse, previous);
@@ -251,7 +253,7 @@ export class DialogueEngine {
    */
   private unsavedReply(turn: TurnResult, parse: Parse): Reply {
     const { reply } = turn;
-    const ctx = { lang: reply.lang, variant: parse.variant ?? turn.state.variant ?? 'tw' };
+    const ctx = { lang: reply.lang, variant: turn.state.variant ?? parse.variant ?? 'tw' };
     const say = (key: string) => localize(phrase({ kb: this.kb, base: baseOf(reply.lang) }, key), ctx);
     if (turn.forget) return { ...reply, text: say('not_forgotten') };
     if (!carriesFacts(turn.state)) return reply;
