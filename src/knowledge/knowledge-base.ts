@@ -57,6 +57,8 @@ const platformSchema = z
   .object({
     source: z.string().min(1),
     name: bilingual,
+    /** Where the platform documents what the seeds don't say for it. */
+    docs: bilingual,
     mentions: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
     weak: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
     roles: z.object({ subject: bilingual, app: bilingual }).strict(),
