@@ -99,3 +99,85 @@ describe.each(combos)('%s in %s for platform %s', (intent, _name, c, platform) =
 it('covers every knowledge intent', () => {
   for (const id of KNOWLEDGE_INTENTS) expect(combos.some(([i]) => i === id)).toBe(true);
 });
+
+// The key facts each answer must carry for each platform (numbers, buttons, statuses, roles), from the seeds.
+// `*` applies to every platform and to none.
+const KEY_FACTS: Record<string, Partial<Record<Platform | '*', { zh: string[]; en: string[] }>>> = {
+  'sms.not_received': { '*': { zh: ['beian.miit.gov.cn', '欠费'], en: ['beian.miit.gov.cn', 'unpaid'] }, douyin: { zh: ['130-139'], en: ['130-139'] } },
+  'sms.arrival_time': {
+    '*': { zh: ['12381', '24 小时'], en: ['12381', '24 hours'] },
+    wechat: { zh: ['5-10 分钟'], en: ['5 to 10 minutes'] },
+    douyin: { zh: ['3-4 小时'], en: ['3 to 4 hours'] },
+  },
+  'sms.recipient': {
+    wechat: { zh: ['主体负责人', '小程序负责人'], en: ["entity's person in charge", "mini program's person in charge"] },
+    douyin: { zh: ['主办单位负责人', '小程序负责人'], en: ['主办单位负责人', '小程序负责人'] },
+    tencent_cloud: { zh: ['主体负责人', '网站负责人', '243/13435'], en: ["website's person in charge", '243/13435'] },
+  },
+  'sms.emergency_contact': { '*': { zh: ['不会发到应急'], en: ['never to the emergency'] } },
+  'verify.how_to': {
+    '*': { zh: ['beian.miit.gov.cn', '6 位', '后 6 位'], en: ['beian.miit.gov.cn', '6-digit', 'last 6'] },
+    douyin: { zh: ['基础设置 → 备案信息 → 查看填写信息'], en: ['基础设置 → 备案信息 → 查看填写信息'] },
+    tencent_cloud: { zh: ['联系方式1'], en: ['contact 1'] },
+  },
+  'verify.link_broken': { '*': { zh: ['beian.miit.gov.cn'], en: ['beian.miit.gov.cn'] } },
+  'verify.validity': {
+    '*': { zh: ['24 小时', '12 小时'], en: ['24 hours', '12 hours'] },
+    wechat: { zh: ['去完善'], en: ['去完善'] },
+    douyin: { zh: ['重新发送短信'], en: ['重新发送短信'] },
+    tencent_cloud: { zh: ['腾讯云备案系统'], en: ['Tencent Cloud filing system'] },
+  },
+  'verify.attempt_limit': {
+    '*': { zh: ['5 次', '第 6 次'], en: ['5 tries', 'number 6'] },
+    wechat: { zh: ['去完善'], en: ['去完善'] },
+    douyin: { zh: ['管局审核失败', '重新发送短信'], en: ['管局审核失败', '重新发送短信'] },
+  },
+  'verify.info_mismatch': { '*': { zh: ['证件号码后 6 位', '应急电话'], en: ['last 6 ID characters', 'emergency number'] } },
+  'verify.attempts_exhausted': {
+    wechat: { zh: ['去完善'], en: ['去完善'] },
+    douyin: { zh: ['审核未通过', '重新发送短信'], en: ['审核未通过', '重新发送短信'] },
+    tencent_cloud: { zh: ['腾讯云备案系统'], en: ['Tencent Cloud filing system'] },
+  },
+  'verify.failed_returned': {
+    '*': { zh: ['24 小时', '驳回'], en: ['24 hours', 'rejected'] },
+    wechat: { zh: ['去完善'], en: ['去完善'] },
+    douyin: { zh: ['重新发送短信'], en: ['重新发送短信'] },
+    tencent_cloud: { zh: ['腾讯云备案系统'], en: ['Tencent Cloud filing system'] },
+  },
+  'verify.waiting_other': {
+    '*': { zh: ['24 小时', 'beian.miit.gov.cn'], en: ['24 hours', 'beian.miit.gov.cn'] },
+    tencent_cloud: { zh: ['网站负责人'], en: ["website's person in charge"] },
+  },
+  'verify.success_check': { '*': { zh: ['您的短信核验已全部完成，该请求将提交管局审核'], en: ['您的短信核验已全部完成，该请求将提交管局审核'] } },
+  'resend.how_to': {
+    '*': { zh: ['短信重发', '12 小时'], en: ['短信重发', '12 hours'] },
+    wechat: { zh: ['去完善'], en: ['去完善'] },
+    douyin: { zh: ['审核未通过'], en: ['审核未通过'] },
+  },
+  'resend.no_pending': { '*': { zh: ['应急联系电话'], en: ['emergency contact'] }, douyin: { zh: ['基础设置'], en: ['基础设置'] } },
+  'phone.supported_prefixes': { douyin: { zh: ['130-139', '195-199'], en: ['130-139', '195-199'] }, wechat: { zh: ['资料里没有'], en: ["don't cover"] } },
+  'filing.types': {
+    '*': { zh: ['首次备案'], en: ['first filing'] },
+    wechat: { zh: ['新增小程序', '新增接入', '变更备案', '注销主体', '注销服务', '取消接入'], en: ['新增小程序', '新增接入', '变更备案', '取消接入'] },
+    tencent_cloud: { zh: ['新增网站', '243/13435'], en: ['243/13435'] },
+  },
+  'filing.process': { '*': { zh: ['12381', '1-20 个工作日'], en: ['12381', '1-20 working days'] }, wechat: { zh: ['1-2 个工作日'], en: ['1-2 working days'] } },
+  'filing.review_time': {
+    '*': { zh: ['1-20 个工作日', '原样重新提交'], en: ['1-20 working days', 'as it is'] },
+    wechat: { zh: ['1-2 个工作日'], en: ['1-2 working days'] },
+  },
+  'filing.status_delay': { '*': { zh: ['6 小时'], en: ['6 hours'] } },
+  'filing.how_to_start': { wechat: { zh: ['去备案', '小程序需补充备案信息'], en: ['去备案', '小程序需补充备案信息'] } },
+  'filing.face_verification': { '*': { zh: ['纯白色'], en: ['white background'] } },
+};
+
+describe.each(Object.entries(KEY_FACTS).flatMap(([intent, byPlatform]) => PLATFORM_CASES.map((p) => [intent, p, byPlatform] as const)))(
+  '%s for platform %s',
+  (intent, platform, byPlatform) => {
+    it.each(['zh-Hans', 'en'] as const)('carries the key facts in %s', (lang) => {
+      const wanted = [...(byPlatform['*']?.[lang === 'en' ? 'en' : 'zh'] ?? []), ...((platform && byPlatform[platform]?.[lang === 'en' ? 'en' : 'zh']) || [])];
+      const text = reply(intent, { lang, variant: null }, platform).text;
+      expect(wanted.filter((w) => !text.includes(w))).toEqual([]);
+    });
+  },
+);
