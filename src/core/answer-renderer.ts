@@ -1,5 +1,5 @@
 import { simplifiedToTraditional } from '../nlu/chinese-script';
-import type { IntentDef, KnowledgeBase } from '../knowledge/knowledge-base';
+import { ruleValues, type IntentDef, type KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Lang, Platform, Suggestion } from './types';
 
 type Base = 'zh' | 'en';
@@ -27,14 +27,6 @@ export function localize(text: string, ctx: Pick<RenderContext, 'lang' | 'varian
     localized.set(key, out);
   }
   return out;
-}
-
-/** The values `{rules.<name>}` can name: intents/rules.yaml, plus the one verification that returns the filing (the one after the last allowed). */
-export function ruleValues(rules: KnowledgeBase['rules']): Record<string, string> {
-  const values: Record<string, string> = {};
-  for (const [name, rule] of Object.entries(rules)) values[name] = String(rule.value);
-  values.returned_on_attempt = String(rules.attempts.value + 1);
-  return values;
 }
 
 /** `{rules.attempts}` and the like filled from intents/rules.yaml, where each value is written once (checked at load). */

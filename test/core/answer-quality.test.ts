@@ -128,7 +128,7 @@ const KEY_FACTS: Record<string, Partial<Record<Platform | '*', { zh: string[]; e
     tencent_cloud: { zh: ['腾讯云备案系统'], en: ['Tencent Cloud filing system'] },
   },
   'verify.attempt_limit': {
-    '*': { zh: ['5 次', '第 6 次'], en: ['5 tries', 'number 6'] },
+    '*': { zh: ['5 次', '第 6 次'], en: ['5 tries', 'the 6th verification'] },
     wechat: { zh: ['去完善'], en: ['去完善'] },
     douyin: { zh: ['管局审核失败', '重新发送短信'], en: ['管局审核失败', '重新发送短信'] },
   },
