@@ -1,6 +1,7 @@
 import * as OpenCC from 'opencc-js';
 import { ALL_INTENTS, KNOWLEDGE_INTENTS } from '../../src/core/intent-ids';
 import { PLATFORMS, type Platform } from '../../src/core/types';
+import { charsToTraditional } from '../../src/nlu/chinese-script';
 import { newConversationState } from '../../src/state/conversation-state';
 import { newEngine, sharedKb, sharedNlu } from '../helpers';
 
@@ -90,6 +91,8 @@ describe.each(combos)('%s in %s for platform %s', (intent, _name, c, platform) =
     }
     if (c.lang === 'zh-Hant') {
       expect(BAD_TRADITIONAL.filter((w) => r.text.includes(w))).toEqual([]);
+      // No character a Traditional reader would take for Simplified.
+      expect([...r.text].filter((ch) => /[\u4e00-\u9fff]/.test(ch) && charsToTraditional(ch) !== ch)).toEqual([]);
       // Traditional replies quote with 「」, as Taiwan and Hong Kong writers do.
       expect(r.text).not.toMatch(/[“”]/);
     }

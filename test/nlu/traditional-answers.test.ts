@@ -29,8 +29,10 @@ describe('answer text in Traditional Chinese', () => {
     expect(simplifiedToTraditional('检查网络', 'hk')).toBe('檢查網絡');
   });
 
-  it('writes Hong Kong character variants for a Hong Kong conversation', () => {
-    expect(simplifiedToTraditional('后台里', 'hk')).toBe('後台裏');
+  it('writes Hong Kong character variants for a Hong Kong conversation, keeping 臺', () => {
+    expect(simplifiedToTraditional('后台里', 'hk')).toBe('後臺裏');
+    expect(simplifiedToTraditional('为着', 'hk')).toBe('為着');
+    expect(simplifiedToTraditional('为着', 'tw')).toBe('為著');
     expect(simplifiedToTraditional('后台里', 'tw')).toBe('後臺裡');
   });
 });
