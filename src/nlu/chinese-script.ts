@@ -62,8 +62,6 @@ const TAIWAN_PROSE: Array<[string, string]> = [
   ['網絡', '網路'],
   ['軟件', '軟體'],
 ];
-const KEEP = '\uE000';
-const KEEP_ALL = new RegExp(KEEP, 'g');
 // On-screen text as the data marks it: quoted messages and statuses (“…”), buttons and menu items (【…】).
 // Only its characters are converted, as seed 001 (WeChat's own Traditional FAQ) keeps 短信 in quotes.
 const LITERAL = /“[^”\n]{0,300}”|【[^】\n]{0,100}】/g;
@@ -77,9 +75,11 @@ export function simplifiedToTraditional(text: string, variant: 'tw' | 'hk' = 'tw
   let t = charsToTraditional(text);
   if (variant === 'hk') {
     tToHk ??= OpenCC.Converter({ from: 't', to: 'hk' });
-    // Hong Kong variants write 臺 as 台, which readers (and checks) take for the Simplified form
-    // of 平臺: keep 臺, the form both Traditional standards accept.
-    t = tToHk(t.replace(/臺/g, KEEP)).replace(KEEP_ALL, '臺');
+    // Hong Kong variants write some characters in a form Simplified shares (臺 -> 台, 戶 -> 户), which
+    // readers (and checks) take for Simplified: keep the standard form of those.
+    const std = [...t];
+    const hk = [...tToHk(t)];
+    t = hk.length === std.length ? hk.map((c, i) => (c !== std[i] && charsToTraditional(c) !== c ? std[i] : c)).join('') : hk.join('');
   } else {
     tToTw ??= OpenCC.Converter({ from: 't', to: 'tw' });
     t = tToTw(t);

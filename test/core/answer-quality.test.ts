@@ -66,7 +66,8 @@ const PLATFORM_CASES: Array<Platform | null> = [null, ...PLATFORMS];
 function reply(intent: string, c: Case, platform: Platform | null) {
   const def = kb.intents.get(intent)!;
   const text = c.lang === 'en' ? def.question.en : c.lang === 'zh-Hant' ? toTraditional(def.question.zh) : def.question.zh;
-  const parse = { ...nlu.parse(text, now), variant: c.variant ?? null };
+  // The language under test, even where a short question (你好) reads as script-neutral.
+  const parse = { ...nlu.parse(text, now), lang: c.lang, neutral: false, variant: c.variant ?? null };
   const message = { userId: 'u', text, timestamp: now, channel: 'test', ...(platform ? { platform } : {}) };
   return engine.answer(message, parse, newConversationState(now)).reply;
 }
