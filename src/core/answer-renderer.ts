@@ -42,7 +42,13 @@ export function fillRules(kb: KnowledgeBase, text: string): string {
  * documents are. With no platform known, the common facts and one short question which platform,
  * instead of every platform's buttons and paths (which would not fit one message either).
  */
-export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderContext): { text: string; sources: string[] } {
+export function renderAnswer(
+  kb: KnowledgeBase,
+  def: IntentDef,
+  ctx: RenderContext,
+  /** false when the reply already asks for the platform (the recipient flow). */
+  askPlatform = true,
+): { text: string; sources: string[] } {
   const base = baseOf(ctx.lang);
   const lines: string[] = [];
   const sources = new Set<string>();
@@ -56,8 +62,9 @@ export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderConte
     lines.push(`• ${line}`);
     for (const s of fact.source.split(';')) sources.add(s.trim());
   }
-  if (specific.length && !ctx.platform) lines.push(kb.text.which_platform[base]);
-  else if (specific.length && ctx.platform && !specific.some((f) => f.platform === ctx.platform)) {
+  if (specific.length && !ctx.platform) {
+    if (askPlatform) lines.push(kb.text.which_platform[base]);
+  } else if (specific.length && ctx.platform && !specific.some((f) => f.platform === ctx.platform)) {
     const p = kb.platforms[ctx.platform];
     lines.push(kb.text.no_platform_fact[base].replace('{platform}', p.name[base]).replace('{docs}', p.docs[base]));
     sources.add(p.source.split(';')[0].trim());

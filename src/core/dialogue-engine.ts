@@ -211,7 +211,7 @@ export class DialogueEngine {
       case 'sms.recipient': {
         const flow = handleRecipient(turn);
         if (flow.withGeneral) {
-          const general = renderAnswer(this.kb, def, ctx);
+          const general = renderAnswer(this.kb, def, ctx, false);
           handled = { lines: [...flow.lines, '', general.text], sources: general.sources };
         } else handled = flow;
         break;

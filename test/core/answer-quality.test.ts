@@ -185,3 +185,19 @@ describe.each(Object.entries(KEY_FACTS).flatMap(([intent, byPlatform]) => PLATFO
     });
   },
 );
+
+describe('English questions that quote a Chinese error string', () => {
+  it.each([
+    ['I entered the code and it says 您的短信核验失败，请联系接入商查询核验结果, what now?', 'verify.attempts_exhausted'],
+    ['when I resend, the page shows 该条验证库里找不到记录', 'resend.not_found'],
+    ['resend says 暂无待短信核验的备案申请，无需重发短信, but I never verified', 'resend.no_pending'],
+    ['got 您的短信核验失败，请您重新验证 after typing the code', 'verify.info_mismatch'],
+    ['the platform shows 工信部短信核验失败：短信验证未通过, how do I fix it', 'verify.failed_returned'],
+  ])('answers "%s" in English as %s', async (text, intent) => {
+    const { engine: e } = newEngine(nlu);
+    const { reply: r } = await e.handle({ userId: 'en-paste', text, timestamp: now, channel: 'test', platform: 'wechat' });
+    expect(r.intent).toBe(intent);
+    expect(r.lang).toBe('en');
+    expect(Buffer.byteLength(r.text, 'utf8')).toBeLessThanOrEqual(MAX_BYTES);
+  });
+});
