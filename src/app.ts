@@ -151,6 +151,8 @@ export function createApp(deps: AppDeps): Express {
       webhookSecret: config.WEBHOOK_SECRET,
       maxSkewS: config.WEBHOOK_MAX_SKEW_S,
       rateLimit: (userId) => withinLimit(userId, 'json'),
+      handoffView: (state, userId, now) => engine()!.handoffView(state, userId, now),
+      releaseHandoff: config.HANDOFF_ENABLED ? (userId) => engine()!.releaseHandoff(userId) : undefined,
     }),
   );
 

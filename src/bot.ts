@@ -1,6 +1,6 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import type { Config } from './config';
-import { DialogueEngine } from './core/dialogue-engine';
+import { DialogueEngine, type EngineOptions, type HandoffSettings } from './core/dialogue-engine';
 import { loadKnowledgeBase } from './knowledge/knowledge-base';
 import { moduleLogger } from './logger';
 import type { Metrics } from './metrics';
@@ -22,10 +22,25 @@ export function createEngine(
   store: ConversationStore,
   metrics?: Metrics,
   unanswered?: UnansweredLog,
+  options?: EngineOptions,
 ): DialogueEngine {
   const kb = loadKnowledgeBase(config.INTENTS_DIR);
   const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
-  return new DialogueEngine(nlu, store, metrics, unanswered);
+  log.info('intent model', { source: nlu.modelSource });
+  return new DialogueEngine(nlu, store, metrics, unanswered, options);
+}
+
+/** The engine's handoff settings from HANDOFF_*; undefined when handoff is off. */
+export function handoffSettings(
+  config: Pick<Config, 'HANDOFF_ENABLED' | 'HANDOFF_AFTER_FALLBACKS' | 'HANDOFF_TIMEOUT_MIN' | 'HANDOFF_HOURS' | 'HANDOFF_LANG'>,
+): HandoffSettings | undefined {
+  if (!config.HANDOFF_ENABLED) return undefined;
+  return {
+    afterFallbacks: config.HANDOFF_AFTER_FALLBACKS,
+    timeoutMs: config.HANDOFF_TIMEOUT_MIN * 60_000,
+    hours: config.HANDOFF_HOURS,
+    lang: config.HANDOFF_LANG,
+  };
 }
 
 export function createStore(config: Pick<Config, 'STATE_TTL_S' | 'STATE_MAX_KEYS'>, metrics?: Metrics): ConversationStore {
@@ -79,7 +94,10 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   // Commands fail at once while Redis is disconnected (no offline queue piling up, no 1-2 s per
   // request): state falls back to a blank one, dedup and rate limits to memory. ioredis reconnects
   // by itself.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
+  // Loaded only here: a deployment without Redis doesn't pay its start-up.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const RedisClient = (require('ioredis') as { default: typeof Redis }).default;
+  const redis = new RedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
   const warn = throttledWarning(log, 10_000);
   redis.on('error', (err: Error) => warn('redis error', { error: err.message }));
   redis.on('ready', () => log.info('redis ready'));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseServiceHours } from './handoff/service-hours';
 import { parseQuietHours, parseReminderOffsets } from './reminders/reminder-settings';
 
 /** The confidence threshold and margin when the environment sets none (also Nlu's defaults). */
@@ -87,6 +88,28 @@ const schema = z.object({
   WECOM_SECRET: optional,
   WECOM_AGENT_ID: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
   WECOM_API_BASE: z.string().url().default('https://qyapi.weixin.qq.com'),
+
+  // Handoff to a human agent (src/handoff/).
+  /** On chat.human and after HANDOFF_AFTER_FALLBACKS fallbacks the bot steps back for a person; off: chat.human gets a static text. */
+  HANDOFF_ENABLED: flag(true),
+  /** Consecutive fallbacks that hand the user over (0 = never). */
+  HANDOFF_AFTER_FALLBACKS: z.coerce.number().int().min(0).default(2),
+  /** A handoff with no message from the user for this long ends; the bot answers again. */
+  HANDOFF_TIMEOUT_MIN: z.coerce.number().positive().default(30),
+  /** When agents answer, Beijing time ("Mon-Fri 09:00-18:00; Sat 10:00-16:00"); unset: always staffed. */
+  HANDOFF_HOURS: z
+    .preprocess((v) => (v === '' ? undefined : v), z.string().optional())
+    .transform((v, ctx) => (v === undefined ? undefined : parsedWith(parseServiceHours)(v, ctx))),
+  /** The language of the case summary agents read. */
+  HANDOFF_LANG: z.enum(['zh-Hans', 'zh-Hant', 'en']).default('zh-Hans'),
+  /** Agents are notified of each handoff here (POST JSON, signed like the JSON webhook). */
+  HANDOFF_WEBHOOK_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Signs handoff POSTs; default WEBHOOK_SECRET. */
+  HANDOFF_WEBHOOK_SECRET: optional,
+  /** A WeCom group robot (群机器人) webhook key: each handoff is posted to that group as markdown. */
+  HANDOFF_WECOM_ROBOT_KEY: optional,
+  /** WeChat OA: hand users to this customer-service account (TransInfo/KfAccount, "kf2001@gh_xxx"); unset: any. */
+  WECHAT_KF_ACCOUNT: optional,
 });
 
 /** A zod transform that runs a parser and turns its error into a config issue naming the value. */

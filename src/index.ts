@@ -2,7 +2,7 @@ import './load-env';
 import http from 'node:http';
 import net from 'node:net';
 import { createApp } from './app';
-import { createBackends, createEngine } from './bot';
+import { createBackends, createEngine, handoffSettings } from './bot';
 import { loadConfig } from './config';
 import type { DialogueEngine } from './core/dialogue-engine';
 import { moduleLogger } from './logger';
@@ -35,7 +35,7 @@ function main(): void {
     log.info('listening', { port: (server.address() as net.AddressInfo).port, state: config.REDIS_URL ? 'redis' : 'memory' });
     // Train after listening so /healthz answers during start-up and /readyz shows the state.
     setImmediate(() => {
-      engine = createEngine(config, backends.store, metrics, backends.unanswered);
+      engine = createEngine(config, backends.store, metrics, backends.unanswered, { handoff: handoffSettings(config) });
       log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
     });
   });

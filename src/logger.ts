@@ -1,3 +1,4 @@
+import stringify from 'safe-stable-stringify';
 import winston from 'winston';
 import { maskDeep } from './privacy/mask';
 
@@ -8,13 +9,35 @@ const maskPersonalData = winston.format((info) => {
   return info;
 });
 
+// triple-beam's MESSAGE: the formatted line a transport writes.
+const MESSAGE = Symbol.for('message');
+// logform's json() with its defaults, except that it configures safe-stable-stringify on every
+// line; the default export is configured once, the same way. BigInts as strings, as json() does.
+const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+const json = winston.format((info) => {
+  (info as Record<symbol, unknown>)[MESSAGE] = stringify(info, bigintAsString);
+  return info;
+});
+
 // One JSON line per event on stdout; modules log through child loggers so every line names its source.
 export const rootLogger = winston.createLogger({
   level: process.env.LOG_LEVEL ?? 'info',
-  format: winston.format.combine(winston.format.errors({ stack: true }), maskPersonalData(), winston.format.timestamp(), winston.format.json()),
+  format: winston.format.combine(winston.format.errors({ stack: true }), maskPersonalData(), winston.format.timestamp(), json()),
   defaultMeta: { service: 'beian-bot' },
   transports: [new winston.transports.Console()],
 });
+
+// winston formats (masks, stringifies) every line before its transports look at the level, so a
+// debug line costs as much as a written one. A line no transport will write returns here, first.
+// Child loggers inherit these methods from the root.
+for (const level of Object.keys(rootLogger.levels)) {
+  const write = (rootLogger as unknown as Record<string, (...args: unknown[]) => winston.Logger>)[level];
+  Object.defineProperty(rootLogger, level, {
+    value: function (this: winston.Logger, ...args: unknown[]) {
+      return this.isLevelEnabled(level) ? write.apply(this, args) : this;
+    },
+  });
+}
 
 export function moduleLogger(module: string): winston.Logger {
   return rootLogger.child({ module });

@@ -46,6 +46,30 @@ export class Metrics {
     help: 'Conversations evicted from the memory store to stay within STATE_MAX_KEYS (least recently used first)',
     registers: [this.registry],
   });
+  readonly handoffsStarted = new Counter({
+    name: 'beian_handoffs_started_total',
+    help: 'Conversations handed to a human agent, by reason (requested, fallbacks)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly handoffsEnded = new Counter({
+    name: 'beian_handoffs_ended_total',
+    help: 'Handoffs that ended, by how (released by an agent, user, timeout)',
+    labelNames: ['reason'],
+    registers: [this.registry],
+  });
+  readonly handoffDuration = new Histogram({
+    name: 'beian_handoff_duration_seconds',
+    help: 'How long users stayed with a human agent',
+    buckets: [60, 300, 600, 1800, 3600, 4 * 3600, 24 * 3600],
+    registers: [this.registry],
+  });
+  readonly handoffNotifications = new Counter({
+    name: 'beian_handoff_notifications_total',
+    help: 'Handoff notifications to agents, by target (webhook, wecom_robot) and outcome',
+    labelNames: ['target', 'outcome'],
+    registers: [this.registry],
+  });
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });

@@ -1,15 +1,28 @@
 import './quiet';
-import os from 'node:os';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import winston from 'winston';
 import { loadConfig } from '../config';
+import { DialogueEngine } from '../core/dialogue-engine';
+import { decide } from '../core/policy';
+import type { Message } from '../core/types';
 import { loadKnowledgeBase } from '../knowledge/knowledge-base';
-import { Nlu } from '../nlu/nlu';
+import { moduleLogger, rootLogger } from '../logger';
+import { Nlu, type ParseStage } from '../nlu/nlu';
+import { newConversationState, type ConversationState } from '../state/conversation-state';
+import { MemoryConversationStore } from '../state/memory-conversation-store';
+import { benchTexts } from './bench-texts';
 
-// npm run bench: classifier speed, HTTP throughput against bare express (load from this process,
-// servers in their own), RSS with 50k conversations, start-up to ready. Prints figures; asserts nothing.
+// npm run bench: one run, in interleaved rounds, of
+//   - bare express (JSON in / JSON out), NLP.js trained on intents/ behind the same bare express,
+//     the bot's HTTP stack with an engine that does no NLU, and the full bot (each its own single
+//     process; the load comes from this one), with thousands of distinct messages and many users;
+//   - the in-process turn, stage by stage; RSS holding 50k and 200k conversations; start-up to ready.
+// Medians over the rounds. It prints figures and asserts nothing: this machine's other load moves
+// absolute numbers, the same-run ratios much less.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const autocannon = require('autocannon') as (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 interface AutocannonResult {
@@ -21,53 +34,131 @@ interface AutocannonResult {
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const DIST = path.join(ROOT, 'dist');
-const DEV_SET = process.env.BENCH_DEV_SET ?? path.resolve(ROOT, '..', 'shared', 'eval', 'dev.jsonl');
-const HTTP_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+const MEMORY_SIZES = (process.env.BENCH_MEMORY ?? '50000,200000').split(',').map(Number).filter(Boolean);
 
-const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+const median = (xs: number[]) =>
+  quantile(
+    [...xs].sort((a, b) => a - b),
+    0.5,
+  );
+const us = (ms: number) => `${Math.round(ms * 1000)} µs`;
 
-function texts(): string[] {
-  if (!fs.existsSync(DEV_SET)) return ['收不到核验短信怎么办', 'how long is the code valid', '驗證碼發給誰', '又输错了', 'hello'];
-  return fs
-    .readFileSync(DEV_SET, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim())
-    .map((l) => (JSON.parse(l) as { text: string }).text);
-}
+// ---------------------------------------------------------------------------------------------
+// In-process: one turn and its stages, at the info log level the server runs with (lines go to
+// /dev/null, so formatting and masking are paid as in production).
 
-function classifierBench(samples: string[]): string[] {
+const STAGES = ['normalise', 'tokenise', 'classify', 'entities', 'policy', 'render', 'log'] as const;
+type Stage = (typeof STAGES)[number];
+
+async function inProcess(texts: string[]): Promise<string[]> {
+  rootLogger.level = 'info';
+  rootLogger.clear().add(new winston.transports.Stream({ stream: fs.createWriteStream('/dev/null') }));
   const config = loadConfig();
-  const nlu = new Nlu(loadKnowledgeBase(config.INTENTS_DIR), { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
-  for (const t of samples) nlu.parse(t); // warm-up: JIT, converters
-  const times: number[] = [];
-  const rounds = 20;
-  const start = performance.now();
-  for (let r = 0; r < rounds; r++) {
-    for (const t of samples) {
-      const s = performance.now();
-      nlu.parse(t);
-      times.push(performance.now() - s);
-    }
+  const kb = loadKnowledgeBase(config.INTENTS_DIR);
+  const nlu = new Nlu(kb, { threshold: config.NLU_CONFIDENCE_THRESHOLD, margin: config.NLU_MARGIN });
+  const store = new MemoryConversationStore(3600, { maxKeys: 0 });
+  const engine = new DialogueEngine(nlu, store);
+  const log = moduleLogger('dialogue');
+  const t0 = Date.parse('2026-01-01T00:00:00Z');
+  const message = (i: number): Message => ({
+    userId: `turn-${i % USERS}`,
+    text: texts[i % texts.length],
+    timestamp: new Date(t0 + i * 1000),
+    channel: 'bench',
+  });
+  const n = Math.max(texts.length * 2, 8000);
+  for (let i = 0; i < 2000; i++) await engine.handle(message(i)); // warm-up: JIT, converters
+
+  // The whole turn as the server runs it (parse, store, decide, render, log).
+  const turns: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const m = message(i + 2000);
+    const s = performance.now();
+    await engine.handle(m);
+    turns.push(performance.now() - s);
   }
-  const total = performance.now() - start;
-  times.sort((a, b) => a - b);
-  return [
-    `classifier (in-process, ${samples.length} dev messages × ${rounds}): ${Math.round((times.length / total) * 1000)} messages/s, p50 ${quantile(times, 0.5).toFixed(3)} ms, p99 ${quantile(times, 0.99).toFixed(3)} ms`,
+
+  // Stage by stage, with the same functions the turn calls, on the same messages.
+  const times: Record<Stage, number[]> = Object.fromEntries(STAGES.map((s) => [s, []])) as unknown as Record<Stage, number[]>;
+  const states = new Map<string, ConversationState>();
+  for (let i = 0; i < n; i++) {
+    const m = message(i + 2000);
+    const sums: Partial<Record<Stage, number>> = {};
+    let last = performance.now();
+    const probe = (stage: ParseStage) => {
+      const t = performance.now();
+      sums[stage] = (sums[stage] ?? 0) + (t - last);
+      last = t;
+    };
+    const parse = nlu.parse(m.text, m.timestamp, probe);
+    const state = states.get(m.userId) ?? newConversationState(m.timestamp);
+    let t = performance.now();
+    decide(parse, state);
+    const policy = performance.now() - t;
+    t = performance.now();
+    const turn = engine.answer(m, parse, state);
+    const answered = performance.now() - t;
+    states.set(m.userId, turn.state);
+    t = performance.now();
+    log.info('turn', {
+      userId: m.userId,
+      channel: m.channel,
+      intent: turn.reply.intent,
+      confidence: Number(turn.reply.confidence.toFixed(3)),
+      decidedBy: turn.decidedBy,
+      lang: turn.reply.lang,
+      stage: turn.state.stage,
+      ms: Number(answered.toFixed(2)),
+    });
+    const logged = performance.now() - t;
+    for (const s of ['normalise', 'tokenise', 'classify', 'entities'] as const) if (sums[s] !== undefined) times[s].push(sums[s]);
+    times.policy.push(policy);
+    // answer() runs the policy once inside: what is left of it is rendering the reply and the next state.
+    times.render.push(Math.max(0, answered - policy));
+    times.log.push(logged);
+  }
+  await store.close();
+  turns.sort((a, b) => a - b);
+  const out = [
+    `in-process turn (engine.handle: parse, store, policy, render, info log line), ${n} turns of ${texts.length} distinct messages, ${USERS} users, model from ${nlu.modelSource}:`,
+    `  turn p50 ${us(quantile(turns, 0.5))}, p99 ${us(quantile(turns, 0.99))}, ${Math.round(n / (turns.reduce((a, b) => a + b, 0) / 1000))} turns/s`,
   ];
+  for (const s of STAGES) {
+    const sorted = times[s].sort((a, b) => a - b);
+    out.push(`  ${s.padEnd(9)} p50 ${us(quantile(sorted, 0.5)).padStart(7)}, p99 ${us(quantile(sorted, 0.99)).padStart(7)}`);
+  }
+  rootLogger.level = 'warn';
+  return out;
 }
 
-function startServer(script: string, port: number, env: Record<string, string> = {}): { child: ChildProcess; started: number } {
-  const started = performance.now();
-  const child = spawn(process.execPath, [script], {
+// ---------------------------------------------------------------------------------------------
+// HTTP: four servers, each its own process, loaded in turn from here, round after round.
+
+interface Server {
+  name: string;
+  script: string;
+  port: number;
+  env?: Record<string, string>;
+  readyPath: string;
+  child?: ChildProcess;
+  readyMs?: number;
+}
+
+function spawnServer(s: Server): ChildProcess {
+  return spawn(process.execPath, [s.script], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', DOTENV_CONFIG_QUIET: 'true', ...env },
+    // The bot at its default log level: a turn line per message, written (to a pipe nobody reads, like a log shipper's).
+    env: { ...process.env, PORT: String(s.port), HOST: '127.0.0.1', DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'info', ...s.env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-  return { child, started };
 }
 
-async function waitReady(url: string, ms = 30_000): Promise<void> {
+async function waitReady(url: string, ms = 120_000): Promise<void> {
   const end = Date.now() + ms;
   while (Date.now() < end) {
     if (
@@ -77,9 +168,16 @@ async function waitReady(url: string, ms = 30_000): Promise<void> {
       )
     )
       return;
-    await sleep(10);
+    await sleep(5);
   }
   throw new Error(`${url} not ready`);
+}
+
+async function start(s: Server): Promise<void> {
+  const started = performance.now();
+  s.child = spawnServer(s);
+  await waitReady(`http://127.0.0.1:${s.port}${s.readyPath}`);
+  s.readyMs = performance.now() - started;
 }
 
 /** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is missing. */
@@ -93,90 +191,130 @@ function cpuSeconds(pid: number | undefined): number | undefined {
   }
 }
 
-interface LoadResult extends AutocannonResult {
-  /** Server CPU milliseconds per request, all its threads (GC included). */
-  cpuMsPerRequest?: number;
+interface Load {
+  rps: number;
+  p50: number;
+  p99: number;
+  cpuMs?: number;
+  failed: number;
 }
 
-async function load(port: number, samples: string[], pid?: number): Promise<LoadResult> {
-  const cpuBefore = cpuSeconds(pid);
-  const result = await loadOnly(port, samples);
-  const cpuAfter = cpuSeconds(pid);
-  const cpuMsPerRequest = cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined;
-  return { ...result, cpuMsPerRequest };
-}
-
-async function loadOnly(port: number, samples: string[]): Promise<AutocannonResult> {
-  let i = 0;
-  return autocannon({
-    url: `http://127.0.0.1:${port}/api/v1/messages`,
+let sent = 0;
+async function load(s: Server, texts: string[], seconds: number): Promise<Load> {
+  const cpuBefore = cpuSeconds(s.child?.pid);
+  const result = await autocannon({
+    url: `http://127.0.0.1:${s.port}/api/v1/messages`,
     method: 'POST',
     connections: CONNECTIONS,
-    duration: HTTP_SECONDS,
+    duration: seconds,
     headers: { 'content-type': 'application/json' },
-    // Many distinct users, real questions: every request is a different user's message.
+    // Every request a different message; users cycle through USERS, so conversations have several turns.
     requests: [
       {
         setupRequest: (req: Record<string, unknown>) => {
-          i++;
-          return { ...req, body: JSON.stringify({ userId: `bench-${i}`, text: samples[i % samples.length], timestamp: 1767225600 + i }) };
+          sent++;
+          return {
+            ...req,
+            body: JSON.stringify({ userId: `bench-${sent % USERS}`, text: texts[sent % texts.length], timestamp: 1767225600 + (sent % 86_400) }),
+          };
         },
       },
     ],
+  });
+  const cpuAfter = cpuSeconds(s.child?.pid);
+  return {
+    rps: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    cpuMs: cpuBefore !== undefined && cpuAfter !== undefined ? ((cpuAfter - cpuBefore) * 1000) / result.requests.total : undefined,
+    failed: result.non2xx + result.errors,
+  };
+}
+
+async function http(texts: string[]): Promise<string[]> {
+  const servers: Server[] = [
+    { name: 'bare express', script: path.join(DIST, 'cli', 'bench-bare-server.js'), port: 3212, readyPath: '/healthz' },
+    { name: 'NLP.js + bare express', script: path.join(DIST, 'cli', 'bench-nlpjs-server.js'), port: 3214, readyPath: '/healthz' },
+    { name: 'bot stack, no NLU', script: path.join(DIST, 'cli', 'bench-stack-server.js'), port: 3213, readyPath: '/healthz' },
+    { name: 'full bot', script: path.join(DIST, 'index.js'), port: 3211, readyPath: '/readyz' },
+  ];
+  const [bare, nlpjs, , full] = servers;
+  const results = new Map<Server, Load[]>(servers.map((s) => [s, []]));
+  try {
+    for (const s of servers) await start(s);
+    for (const s of servers) await load(s, texts, 2); // warm-up: JIT, first conversations
+    for (let r = 0; r < ROUNDS; r++) {
+      // A different order each round, so no server always follows the same neighbour.
+      const order = servers.map((_, i) => servers[(i + r) % servers.length]);
+      for (const s of order) results.get(s)!.push(await load(s, texts, SECONDS));
+    }
+  } finally {
+    for (const s of servers) s.child?.kill('SIGTERM');
+  }
+  const rps = (s: Server) => results.get(s)!.map((l) => l.rps);
+  // Ratios per round, then their median: a busy moment of the machine moves both sides of a round.
+  const ratio = (a: Server, b: Server) => median(rps(a).map((x, i) => x / rps(b)[i]));
+  const out = [
+    `HTTP POST /api/v1/messages: ${ROUNDS} interleaved rounds of ${SECONDS} s per server, ${CONNECTIONS} connections, ${texts.length} distinct messages, ${USERS} users (medians):`,
+  ];
+  for (const s of servers) {
+    const ls = results.get(s)!;
+    const cpu = ls.every((l) => l.cpuMs !== undefined) ? `, server CPU ${median(ls.map((l) => l.cpuMs!)).toFixed(3)} ms/request` : '';
+    const failed = ls.reduce((a, l) => a + l.failed, 0);
+    out.push(
+      `  ${s.name.padEnd(22)} ${String(Math.round(median(rps(s)))).padStart(6)} req/s (rounds ${rps(s)
+        .map((x) => Math.round(x))
+        .join(', ')}), p50 ${median(ls.map((l) => l.p50))} ms, p99 ${median(ls.map((l) => l.p99))} ms${cpu}` +
+        `; ×${ratio(s, bare).toFixed(2)} bare, ×${ratio(s, nlpjs).toFixed(2)} NLP.js${failed ? `, ${failed} failed` : ''}`,
+    );
+  }
+  out.push(`  full bot / NLP.js: ${ratio(full, nlpjs).toFixed(2)} (target ≥ 1.0)`);
+  out.push(`  ready after spawn in this run: full bot ${Math.round(full.readyMs!)} ms, NLP.js (trains at start) ${Math.round(nlpjs.readyMs!)} ms`);
+  return out;
+}
+
+/** Start-up to ready of the full bot, alone on the machine's share this process leaves it. */
+async function startup(times = 3): Promise<string> {
+  const ms: number[] = [];
+  for (let i = 0; i < times; i++) {
+    const s: Server = { name: 'full bot', script: path.join(DIST, 'index.js'), port: 3215, readyPath: '/readyz' };
+    await start(s);
+    ms.push(s.readyMs!);
+    s.child!.kill('SIGTERM');
+    await new Promise((resolve) => s.child!.once('exit', resolve));
+  }
+  return `start-up to ready (node dist/index.js until /readyz is 200), ${times} starts: median ${Math.round(median(ms))} ms (${ms.map(Math.round).join(', ')}; target ≤ 1500)`;
+}
+
+function memory(n: number): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--expose-gc', path.join(DIST, 'cli', 'bench-memory.js'), String(n)], {
+      cwd: ROOT,
+      // The default cap (STATE_MAX_KEYS) would evict before 200k: lift it so N conversations are held.
+      env: { ...process.env, STATE_MAX_KEYS: String(n), DOTENV_CONFIG_QUIET: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let text = '';
+    child.stdout.on('data', (d) => (text += d));
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`bench-memory exited ${code}`));
+      const m = JSON.parse(text) as { conversations: number; rssMb: number; heapMb: number; fillMs: number };
+      resolve(
+        `RSS holding ${m.conversations} conversations (memory store, filled by real turns of varied messages in ${(m.fillMs / 1000).toFixed(1)} s): ${m.rssMb.toFixed(0)} MB (heap ${m.heapMb.toFixed(0)} MB)`,
+      );
+    });
   });
 }
 
 async function main(): Promise<void> {
   if (!fs.existsSync(path.join(DIST, 'index.js'))) throw new Error('run npm run build first (npm run bench does)');
-  const samples = texts();
-  const out: string[] = [`bench on ${process.platform} ${process.arch}, node ${process.version}, ${os.cpus().length} cores`];
-  out.push(...classifierBench(samples));
-
-  // Start-up to ready, then the same process under load. The bot runs at its default log level
-  // (a turn line per message), not the quiet level this CLI uses for itself.
-  const full = startServer(path.join(DIST, 'index.js'), 3211, { LOG_LEVEL: 'info' });
-  await waitReady('http://127.0.0.1:3211/readyz');
-  const readyMs = performance.now() - full.started;
-  const bare = startServer(path.join(DIST, 'cli', 'bench-bare-server.js'), 3212);
-  const stack = startServer(path.join(DIST, 'cli', 'bench-stack-server.js'), 3213, { LOG_LEVEL: 'info' });
-  await waitReady('http://127.0.0.1:3212/api/v1/messages').catch(() => undefined);
-  await waitReady('http://127.0.0.1:3213/healthz');
-  await sleep(300);
-  const line = (name: string, r: LoadResult) =>
-    `${name}: ${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms` +
-    (r.cpuMsPerRequest !== undefined ? `, server CPU ${r.cpuMsPerRequest.toFixed(3)} ms/request` : '') +
-    (r.non2xx || r.errors ? `, non-2xx ${r.non2xx}, errors ${r.errors}` : '');
-  try {
-    const bareResult = await load(3212, samples, bare.child.pid);
-    const stackResult = await load(3213, samples, stack.child.pid);
-    const fullResult = await load(3211, samples, full.child.pid);
-    out.push(
-      line('HTTP bare express (JSON in/out)', bareResult),
-      line("HTTP the bot's stack, engine without NLU", stackResult),
-      line('HTTP POST /api/v1/messages (full bot)', fullResult),
-      `throughput ratio full / bare: ${(fullResult.requests.average / bareResult.requests.average).toFixed(2)}; stack without NLU / bare: ${(stackResult.requests.average / bareResult.requests.average).toFixed(2)} (${CONNECTIONS} connections, ${HTTP_SECONDS} s each)`,
-    );
-  } finally {
-    full.child.kill('SIGTERM');
-    bare.child.kill('SIGTERM');
-    stack.child.kill('SIGTERM');
-  }
-
-  const mem = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--expose-gc', path.join(DIST, 'cli', 'bench-memory.js'), '50000'], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let text = '';
-    child.stdout.on('data', (d) => (text += d));
-    child.on('exit', (code) => (code === 0 ? resolve(text) : reject(new Error(`bench-memory exited ${code}`))));
-  });
-  const m = JSON.parse(mem) as { conversations: number; rssMb: number; fillMs: number };
-  out.push(
-    `RSS holding ${m.conversations} conversations in the memory store: ${m.rssMb.toFixed(0)} MB (filled by real turns in ${(m.fillMs / 1000).toFixed(1)} s)`,
-  );
-  out.push(`start-up to ready (node dist/index.js until /readyz is 200): ${readyMs.toFixed(0)} ms`);
-  process.stdout.write(`${out.join('\n')}\n`);
+  const texts = benchTexts();
+  const print = (lines: string[] | string) => process.stdout.write(`${([] as string[]).concat(lines).join('\n')}\n`);
+  print(`bench on ${process.platform} ${process.arch}, node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`);
+  print(await inProcess(texts));
+  print(await http(texts));
+  print(await startup());
+  for (const n of MEMORY_SIZES) print(await memory(n));
 }
 
 main().catch((err) => {

@@ -1,14 +1,14 @@
 import './quiet';
 import '../load-env';
 import readline from 'node:readline';
-import { createEngine, createStore } from '../bot';
+import { createEngine, createStore, handoffSettings } from '../bot';
 import { loadConfig } from '../config';
 import type { ApiState } from '../state/conversation-state';
 
 // npm run chat: talk to the bot in a terminal, on the same engine as the API. "/state" shows what it remembers.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const engine = createEngine(config, createStore(config));
+  const engine = createEngine(config, createStore(config), undefined, undefined, { handoff: handoffSettings(config) });
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, prompt: '> ' });
   const userId = 'terminal';
   let lastState: ApiState | undefined;

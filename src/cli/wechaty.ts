@@ -3,7 +3,7 @@ import '../load-env';
 // wechaty's own logger prints retries and memory-card noise to the terminal: only real errors.
 process.env.WECHATY_LOG ??= 'error';
 import { ScanStatus, qrcodeValueToImageUrl } from 'wechaty';
-import { createEngine, createStore } from '../bot';
+import { createEngine, createStore, handoffSettings } from '../bot';
 import { createWechatyBot } from '../channels/wechaty/wechaty-bot';
 import { WechatySupervisor } from '../channels/wechaty/wechaty-supervisor';
 import { loadConfig } from '../config';
@@ -11,7 +11,7 @@ import { loadConfig } from '../config';
 // npm run wechaty: the engine on a personal WeChat account, through the puppet named in WECHATY_PUPPET.
 async function main(): Promise<void> {
   const config = loadConfig();
-  const engine = createEngine(config, createStore(config));
+  const engine = createEngine(config, createStore(config), undefined, undefined, { handoff: handoffSettings(config) });
   const create = () => {
     const bot = createWechatyBot({
       puppet: config.WECHATY_PUPPET,

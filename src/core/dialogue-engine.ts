@@ -1,4 +1,7 @@
 import type { Logger } from 'winston';
+import { buildHandoffView, type HandoffView } from '../handoff/handoff-case';
+import { isStaffed, nextStaffed, type ServiceHours } from '../handoff/service-hours';
+import { mask } from '../privacy/mask';
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { moduleLogger } from '../logger';
 import type { Metrics } from '../metrics';
@@ -10,7 +13,10 @@ import {
   toApiState,
   type ApiState,
   type ConversationState,
+  type Handoff,
   type StateRules,
+  QUESTION_CHARS,
+  RECENT_QUESTIONS,
 } from '../state/conversation-state';
 import { throttledWarning } from '../throttled-warning';
 import type { ConversationStore } from '../state/conversation-store';
@@ -18,9 +24,41 @@ import type { UnansweredLog } from '../state/unanswered-log';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { applyFacts } from './facts';
 import { FALLBACK } from './intent-ids';
-import { decide, type DecidedBy, type Decision } from './policy';
+import { decide, type DecidedBy, type Decision, type PolicyContext } from './policy';
 import { attemptLines, handleAttempt, handleQuery, handleRecipient, handleReport, phrase, smsTimeLines, type HandlerResult, type Turn } from './state-handlers';
+import { formatWeekdayClock } from './time-format';
 import type { Lang, Message, Reply } from './types';
+
+/** How the bot hands users to human agents (HANDOFF_* config). */
+export interface HandoffSettings {
+  /** Consecutive fallbacks that hand over (0 = never). */
+  afterFallbacks: number;
+  /** No message from the user for this long ends a handoff. */
+  timeoutMs: number;
+  /** When agents answer; undefined = always. */
+  hours?: ServiceHours;
+  /** The language of the agents' summary. */
+  lang: Lang;
+}
+
+/** A handoff that started or ended in a turn, for metrics and agent notifications. */
+export interface HandoffEvent {
+  kind: 'started' | 'ended';
+  userKey: string;
+  handoff: Handoff;
+  /** How it ended (released by an agent, the user, timeout). */
+  endReason?: 'released' | 'user' | 'timeout';
+  at: Date;
+  /** The agent's view, for a start. */
+  view?: HandoffView;
+}
+
+export interface EngineOptions {
+  /** Unset: chat.human answers with a static text and the bot never steps back. */
+  handoff?: HandoffSettings;
+  /** Called once a handoff's start or end is stored (agent notifications); must not throw. */
+  onHandoff?: (event: HandoffEvent) => void;
+}
 
 export interface EngineResult {
   reply: Reply;
@@ -41,6 +79,8 @@ interface TurnResult {
   decidedBy: DecidedBy;
   /** The user asked to be forgotten: the engine deletes the key instead of saving. */
   forget?: boolean;
+  /** The handoff this turn started, and the one it ended (user, timeout). */
+  handoff?: { started?: Handoff; ended?: { handoff: Handoff; reason: 'user' | 'timeout' } };
 }
 
 /**
@@ -59,6 +99,7 @@ export class DialogueEngine {
     private readonly store: ConversationStore,
     private readonly metrics?: Metrics,
     private readonly unanswered?: UnansweredLog,
+    private readonly options: EngineOptions = {},
   ) {
     this.kb = nlu.kb;
     const r = this.kb.rules;
@@ -135,7 +176,53 @@ export class DialogueEngine {
       stage: state.stage,
       ms: Number(ms.toFixed(2)),
     });
+    if (saved && turn!.handoff) this.handoffHappened(message.userId, turn!.handoff, message.timestamp, state);
     return { reply, state, trace: { parse, decidedBy: turn!.decidedBy, before: before!, saved } };
+  }
+
+  /** The agent's view of a user's handoff (api.md `handoff`), or undefined when none is active. */
+  handoffView(state: ConversationState, userKey: string, now: Date = new Date()): HandoffView | undefined {
+    if (!this.options.handoff) return undefined;
+    return buildHandoffView(state, userKey, now, { kb: this.kb, rules: this.rules, lang: this.options.handoff.lang });
+  }
+
+  /**
+   * An agent gives the user back to the bot. Undefined when there is no conversation; otherwise the
+   * state after (unchanged when no handoff was active) and whether one was.
+   */
+  async releaseHandoff(userKey: string, now: Date = new Date()): Promise<{ state: ConversationState; released: boolean } | undefined> {
+    if ((await this.store.get(userKey)) === undefined) return undefined;
+    let ended: Handoff | undefined;
+    const state = await this.store.update(userKey, (current) => {
+      const s = this.revive(current, now);
+      ended = s.handoff?.active ? s.handoff : undefined;
+      return ended ? { ...s, handoff: null, fallbackStreak: 0 } : s;
+    });
+    if (ended) this.handoffHappened(userKey, { ended: { handoff: ended, reason: 'user' } }, now, state, 'released');
+    return { state, released: ended !== undefined };
+  }
+
+  private handoffHappened(userKey: string, h: NonNullable<TurnResult['handoff']>, at: Date, state: ConversationState, how?: 'released'): void {
+    if (h.ended) {
+      const reason = how ?? h.ended.reason;
+      this.metrics?.handoffsEnded.inc({ reason });
+      this.metrics?.handoffDuration.observe(Math.max(0, at.getTime() - Date.parse(h.ended.handoff.since)) / 1000);
+      this.log.info('handoff ended', { userId: userKey, reason });
+      this.notify({ kind: 'ended', userKey, handoff: h.ended.handoff, endReason: reason, at });
+    }
+    if (h.started) {
+      this.metrics?.handoffsStarted.inc({ reason: h.started.reason });
+      this.log.info('handoff started', { userId: userKey, reason: h.started.reason, by: h.started.by });
+      this.notify({ kind: 'started', userKey, handoff: h.started, at, view: this.handoffView(state, userKey, at) });
+    }
+  }
+
+  private notify(event: HandoffEvent): void {
+    try {
+      this.options.onHandoff?.(event);
+    } catch (err) {
+      this.log.warn('handoff listener failed', { error: (err as Error).message });
+    }
   }
 
   /** The reply language: the message's, unless it shows none (a bare number, "新增接入"); then the conversation's. */
@@ -150,6 +237,15 @@ export class DialogueEngine {
 
   /** Pure: the reply and the next state for this message. */
   answer(message: Message, parse: Parse, previous: ConversationState): TurnResult {
+    const turn = this.turn(message, parse, previous);
+    // A handoff that this turn ended without saying so: it timed out, or the user asked to be forgotten.
+    if (previous.handoff?.active && !turn.state.handoff?.active && !turn.handoff?.ended) {
+      turn.handoff = { ...turn.handoff, ended: { handoff: previous.handoff, reason: turn.forget ? 'user' : 'timeout' } };
+    }
+    return turn;
+  }
+
+  private turn(message: Message, parse: Parse, previous: ConversationState): TurnResult {
     const state: ConversationState = { ...previous, changes: { ...previous.changes }, lastIntents: [...previous.lastIntents] };
     const now = message.timestamp;
     state.updatedAt = now.toISOString();
@@ -158,7 +254,9 @@ export class DialogueEngine {
     if (lang === 'zh-Hant' && !previous.variant && parse.variant) state.variant = parse.variant;
     const base = baseOf(lang);
 
-    const decision = decide(parse, previous);
+    const handoff = this.options.handoff;
+    const context: PolicyContext | undefined = handoff ? { now, handoff: { afterFallbacks: handoff.afterFallbacks, timeoutMs: handoff.timeoutMs } } : undefined;
+    const decision = decide(parse, previous, context);
     if (decision.decidedBy === 'forget') {
       const ctx: RenderContext = { lang, variant, platform: null };
       return {
@@ -167,6 +265,13 @@ export class DialogueEngine {
         decidedBy: 'forget',
         forget: true,
       };
+    }
+
+    if (handoff) {
+      // Kept masked and clipped, only for the agent's summary.
+      state.recentQuestions = [...previous.recentQuestions, mask(message.text).slice(0, QUESTION_CHARS)].slice(-RECENT_QUESTIONS);
+      const steps = this.handoffTurn(message, decision, previous, state, { lang, variant }, handoff);
+      if (steps) return steps;
     }
 
     const asked = previous.pending;
@@ -228,6 +333,66 @@ export class DialogueEngine {
       state,
       decidedBy: decision.decidedBy,
     };
+  }
+
+  /**
+   * The handoff part of a turn: silent while a person has the user, the start and end replies.
+   * Undefined when the turn goes on as usual (possibly after a handoff timed out, recorded in `state`).
+   */
+  private handoffTurn(
+    message: Message,
+    decision: Decision,
+    previous: ConversationState,
+    state: ConversationState,
+    lv: { lang: Lang; variant: 'tw' | 'hk' },
+    settings: HandoffSettings,
+  ): TurnResult | undefined {
+    const action = decision.handoff;
+    const ctx: RenderContext = { ...lv, platform: state.platform };
+    const base = baseOf(lv.lang);
+    const say = (key: string, vars?: Record<string, string | number>) => phrase({ kb: this.kb, base }, key, vars);
+    const push = (intent: string) => (state.lastIntents = [...previous.lastIntents, intent].slice(-LAST_INTENTS));
+    if (action?.kind === 'hold') {
+      // The agent answers: nothing from the bot, and nothing of the flow changes.
+      push(decision.intent);
+      return { reply: { ...this.reply(ctx, decision, [], [], []), text: '' }, state, decidedBy: decision.decidedBy };
+    }
+    const ended = previous.handoff?.active && action?.kind !== 'start' ? previous.handoff : undefined;
+    const endedBy = action?.kind === 'end' ? action.reason : 'timeout';
+    if (ended || action?.kind === 'start') state.handoff = null;
+    // A new handoff after one that timed out ends that one too.
+    const endedRecord = previous.handoff?.active && (ended || action?.kind === 'start') ? { handoff: previous.handoff, reason: endedBy } : undefined;
+    if (action?.kind === 'end') {
+      push(decision.intent);
+      state.pending = null;
+      state.fallbackStreak = 0;
+      const lines = [say(ended ? 'handoff_ended' : 'handoff_not_active')];
+      return { reply: this.reply(ctx, decision, lines, [], []), state, decidedBy: decision.decidedBy, handoff: endedRecord && { ended: endedRecord } };
+    }
+    if (action?.kind === 'start') {
+      const started = { active: true, since: message.timestamp.toISOString(), by: message.channel, reason: action.reason } as const;
+      state.handoff = started;
+      state.pending = null;
+      state.fallbackStreak = 0;
+      state.lastIntent = decision.intent;
+      push(action.reason === 'fallbacks' ? FALLBACK : decision.intent);
+      const lines = [say(action.reason === 'fallbacks' ? 'handoff_start_fallbacks' : 'handoff_start')];
+      // What the bot can still say while the user waits: the time left in their SMS window.
+      if (state.smsReceivedAt && state.stage === 'sms_verification') {
+        const window = smsTimeLines({ kb: this.kb, ctx, base, now: message.timestamp, state, rules: this.rules } as Turn)[0];
+        if (window) lines.push(window);
+      }
+      if (settings.hours && !isStaffed(settings.hours, message.timestamp)) {
+        lines.push(say('handoff_closed', { hours: settings.hours.text, opens: formatWeekdayClock(nextStaffed(settings.hours, message.timestamp), base) }));
+      }
+      return {
+        reply: this.reply(ctx, decision, lines, [], []),
+        state,
+        decidedBy: decision.decidedBy,
+        handoff: { started, ended: endedRecord?.reason === 'timeout' ? endedRecord : undefined },
+      };
+    }
+    return undefined;
   }
 
   private privacyLines(turn: Turn): { lines: string[]; sources: string[]; intent: string } {

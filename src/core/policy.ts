@@ -1,7 +1,7 @@
 import type { EventMention } from '../nlu/entities';
 import type { Ranked } from '../nlu/intent-classifier';
 import type { Parse } from '../nlu/nlu';
-import type { ConversationState } from '../state/conversation-state';
+import type { ConversationState, HandoffReason } from '../state/conversation-state';
 import { FALLBACK } from './intent-ids';
 
 /** Why a turn got its intent: logged, counted in /metrics, returned by the API, shown by the eval. */
@@ -18,6 +18,11 @@ export const DECIDED_BY = [
   'follow_up',
   'own_situation',
   'sms_missing',
+  // Handoff to a human: the user asked, too many fallbacks, the bot stays silent, the user ended it.
+  'handoff_request',
+  'handoff_fallbacks',
+  'handoff_active',
+  'handoff_end',
 ] as const;
 export type DecidedBy = (typeof DECIDED_BY)[number];
 
@@ -27,6 +32,24 @@ export interface Decision {
   decidedBy: DecidedBy;
   /** Did-you-mean candidates (for a fallback) or runners-up. */
   candidates: Ranked[];
+  /** What this turn does to a handoff to a human: start one, stay silent in one, or end one. */
+  handoff?: HandoffAction;
+}
+
+export type HandoffAction = { kind: 'start'; reason: HandoffReason } | { kind: 'hold' } | { kind: 'end'; reason: 'user' | 'timeout' };
+
+/** What the policy needs beyond the parse and the state; without `handoff` the bot never hands over. */
+export interface PolicyContext {
+  /** The message time. */
+  now: Date;
+  handoff?: { afterFallbacks: number; timeoutMs: number };
+}
+
+/** Whether a handoff ran out: no message from the user for `timeoutMs` (WeChat's own kf sessions close the same way). */
+export function handoffExpired(state: ConversationState, now: Date, timeoutMs: number): boolean {
+  if (!state.handoff?.active) return false;
+  const last = Math.max(Date.parse(state.handoff.since), Date.parse(state.updatedAt));
+  return now.getTime() - last >= timeoutMs;
 }
 
 /** Intents a short slot answer may look like to the classifier ("新增接入" reads as a report). */
@@ -54,9 +77,31 @@ function answersRecipientQuestion(parse: Parse): boolean {
 
 /**
  * The dialogue policy: which intent this turn answers, from the parse, the state and the question
- * pending, and why. Pure. Rules are tried in order; the first that applies decides.
+ * pending, and why, and what it does to a handoff to a human. Pure.
  */
-export function decide(parse: Parse, state: ConversationState): Decision {
+export function decide(parse: Parse, state: ConversationState, context?: PolicyContext): Decision {
+  const h = context?.handoff;
+  const e = parse.entities;
+  if (!h || e.forget) return decideIntent(parse, state);
+  const expired = handoffExpired(state, context.now, h.timeoutMs);
+  if (state.handoff?.active && !expired) {
+    // "结束人工", "back to the bot": the bot takes the conversation back.
+    if (e.endHandoff) return { intent: 'chat.human', confidence: 1, decidedBy: 'handoff_end', candidates: [], handoff: { kind: 'end', reason: 'user' } };
+    // With a person: the bot says nothing; the intent is what the user asked, for the agent's view.
+    return { intent: parse.intent, confidence: parse.confidence, decidedBy: 'handoff_active', candidates: [], handoff: { kind: 'hold' } };
+  }
+  // Saying "结束人工" when no person has the conversation must not start one (it reads like chat.human).
+  if (e.endHandoff) return { intent: 'chat.human', confidence: 1, decidedBy: 'handoff_end', candidates: [], handoff: { kind: 'end', reason: 'user' } };
+  const d = decideIntent(parse, state);
+  if (d.intent === 'chat.human') return { ...d, decidedBy: 'handoff_request', handoff: { kind: 'start', reason: 'requested' } };
+  if (d.intent === FALLBACK && h.afterFallbacks > 0 && state.fallbackStreak + 1 >= h.afterFallbacks) {
+    return { ...d, intent: 'chat.human', decidedBy: 'handoff_fallbacks', handoff: { kind: 'start', reason: 'fallbacks' } };
+  }
+  return expired ? { ...d, handoff: { kind: 'end', reason: 'timeout' } } : d;
+}
+
+/** Which intent this turn answers. Rules are tried in order; the first that applies decides. */
+function decideIntent(parse: Parse, state: ConversationState): Decision {
   const { entities: e } = parse;
   const from = (intent: string, decidedBy: DecidedBy, confidence = 1): Decision => ({ intent, confidence, decidedBy, candidates: [] });
   const pending = state.pending;

@@ -19,3 +19,17 @@ export function formatDuration(ms: number, base: 'zh' | 'en'): string {
   if (base === 'zh') return h ? `${h} 小时${m ? ` ${m} 分钟` : ''}` : `${m} 分钟`;
   return h ? `${h} h${m ? ` ${m} min` : ''}` : `${m} min`;
 }
+
+/** "2026-01-02 20:00" in Beijing time: how agents read times in a handoff summary. */
+export function formatBeijingMinute(date: Date): string {
+  const local = new Date(date.getTime() + SHANGHAI_OFFSET_MS);
+  return `${local.getUTCFullYear()}-${pad(local.getUTCMonth() + 1)}-${pad(local.getUTCDate())} ${pad(local.getUTCHours())}:${pad(local.getUTCMinutes())}`;
+}
+
+const WEEKDAYS = { zh: ['周日', '周一', '周二', '周三', '周四', '周五', '周六'], en: ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'] };
+
+/** "周四 1月2日 09:00" / "Thu Jan 2, 09:00" in Beijing time: when something will happen. */
+export function formatWeekdayClock(date: Date, base: 'zh' | 'en'): string {
+  const local = new Date(date.getTime() + SHANGHAI_OFFSET_MS);
+  return `${WEEKDAYS[base][local.getUTCDay()]} ${formatClock(date, base)}`;
+}

@@ -35,6 +35,9 @@ const TAIWAN_WORDS: Array<[RegExp, string]> = (
   ] as Array<[string, string]>
 ).map(([from, to]) => [new RegExp(from, 'g'), to]);
 
+// Whether any of the words above occurs at all.
+const ANY_TAIWAN_WORD = new RegExp(TAIWAN_WORDS.map(([re]) => re.source).join('|'));
+
 /** Character-level Traditional (Taiwan and Hong Kong variants included) to Simplified. */
 export function charsToSimplified(text: string): string {
   twToCn ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
@@ -50,6 +53,9 @@ export function charsToTraditional(text: string): string {
 /** Traditional to Simplified, character by character, then Taiwan words (簡訊 -> 短信, 程式 -> 程序). */
 export function traditionalToSimplified(text: string): string {
   let s = charsToSimplified(text);
+  // Most messages hold none of them: one scan instead of one per word. When one is there the
+  // words are still replaced one after another, in order, as before (a replacement can make the next).
+  if (!ANY_TAIWAN_WORD.test(s)) return s;
   for (const [re, to] of TAIWAN_WORDS) s = s.replace(re, to);
   return s;
 }

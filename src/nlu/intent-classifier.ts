@@ -1,14 +1,15 @@
+import { BayesScorer, type LabelScore, type NaturalBayesCounts } from './bayes-scorer';
+
+type NaturalBayesClassifier = new (stemmer?: unknown, smoothing?: number) => { classifier: ApparatusBayes };
+/** natural's Bayes classifier, loaded on first training only: a model read from its artefact doesn't need it. */
 // Deep import: natural's index loads every module it has (about 1 s); we need its Bayes classifier only.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier') as new (
-  stemmer?: unknown,
-  smoothing?: number,
-) => { classifier: ApparatusBayes };
+const naturalBayes = (): NaturalBayesClassifier => require('natural/lib/natural/classifiers/bayes_classifier') as NaturalBayesClassifier;
 
-interface ApparatusBayes {
+interface ApparatusBayes extends NaturalBayesCounts {
   addExample(observation: Record<string, number>, label: string): void;
   train(): void;
-  getClassifications(observation: Record<string, number>): Array<{ label: string; value: number }>;
+  getClassifications(observation: Record<string, number>): LabelScore[];
 }
 
 export interface TrainingExample {
@@ -46,21 +47,35 @@ const MAX_FEATURES = 96;
  * counts of the message's features in that class's variants (it leaves the per-class totals at 1);
  * measured on intents/ and the dev set that beats per-class normalised likelihoods, so we keep it.
  * natural's own text front-end drops CJK and scans the whole vocabulary per message, so we keep
- * the vocabulary and hand it sparse feature ids.
+ * the vocabulary and hand it sparse feature ids. natural trains; messages are scored by a
+ * BayesScorer compiled from its counts (the same scores, without natural's per-message work).
  */
 export class IntentClassifier {
   private readonly vocabulary = new Map<string, number>();
-  private readonly bayes: ApparatusBayes;
+  private bayesInstance?: ApparatusBayes;
+  private readonly smoothing: number;
   private readonly temperaturePerFeature: number;
-  private trained = false;
+  private compiled?: BayesScorer;
+  private readonly ids: number[] = [];
 
-  constructor(options: ClassifierOptions = {}) {
-    this.bayes = new BayesClassifier(undefined, options.smoothing ?? 0.1).classifier;
+  constructor(options: ClassifierOptions = {}, scorer?: BayesScorer) {
+    this.smoothing = options.smoothing ?? 0.1;
     this.temperaturePerFeature = options.temperaturePerFeature ?? 0.1;
+    this.compiled = scorer;
+  }
+
+  private get bayes(): ApparatusBayes {
+    this.bayesInstance ??= new (naturalBayes())(undefined, this.smoothing).classifier;
+    return this.bayesInstance;
   }
 
   get isTrained(): boolean {
-    return this.trained;
+    return this.compiled !== undefined;
+  }
+
+  /** The compiled scorer (what a model artefact stores); undefined before training. */
+  get scorer(): BayesScorer | undefined {
+    return this.compiled;
   }
 
   train(examples: TrainingExample[]): void {
@@ -76,27 +91,49 @@ export class IntentClassifier {
       if (ids.length) this.bayes.addExample(sparse(ids), ex.label);
     }
     this.bayes.train();
-    this.trained = true;
+    this.compiled = BayesScorer.fromNatural(this.bayes, this.vocabulary);
   }
 
   classify(features: string[]): Classification {
+    const scorer = this.compiled;
+    if (!scorer) throw new Error('IntentClassifier: not trained');
+    const ids = this.ids;
+    ids.length = 0;
+    for (const f of features) {
+      const id = scorer.idOf(f);
+      if (id !== undefined) ids.push(id);
+      if (ids.length === MAX_FEATURES) break;
+    }
+    return calibrate(scorer.scores(ids), ids.length, features.length, this.temperaturePerFeature);
+  }
+
+  /**
+   * The same classification through natural's own getClassifications, for the test that proves
+   * the compiled scorer equal to it. Only after train() in this process.
+   */
+  classifyWithNatural(features: string[]): Classification {
     const ids: number[] = [];
     for (const f of features) {
       const id = this.vocabulary.get(f);
       if (id !== undefined) ids.push(id);
       if (ids.length === MAX_FEATURES) break;
     }
-    const coverage = features.length ? ids.length / Math.min(features.length, MAX_FEATURES) : 0;
-    const raw = this.bayes.getClassifications(sparse(ids));
-    // Softmax of natural's log scores at a temperature that grows with the number of features, so
-    // a long message doesn't get certainty from sheer length. Clamp to the range of a double.
-    const temperature = Math.max(1, ids.length * this.temperaturePerFeature);
-    const logs = raw.map((r) => Math.min(709, Math.max(-745, Math.log(r.value))) / temperature);
-    const max = Math.max(...logs);
-    const exps = logs.map((l) => Math.exp(l - max));
-    const sum = exps.reduce((a, b) => a + b, 0);
-    const ranking = raw.map((r, i) => ({ intent: r.label, confidence: exps[i] / sum }));
-    ranking.sort((a, b) => b.confidence - a.confidence);
-    return { ranking, coverage };
+    return calibrate(this.bayes.getClassifications(sparse(ids)), ids.length, features.length, this.temperaturePerFeature);
   }
+}
+
+/** natural's scores (best first) to a ranking of calibrated confidences, and the message's coverage. */
+function calibrate(raw: LabelScore[], known: number, total: number, temperaturePerFeature: number): Classification {
+  const coverage = total ? known / Math.min(total, MAX_FEATURES) : 0;
+  // Softmax of natural's log scores at a temperature that grows with the number of features, so
+  // a long message doesn't get certainty from sheer length. Clamp to the range of a double.
+  const temperature = Math.max(1, known * temperaturePerFeature);
+  const logs = raw.map((r) => Math.min(709, Math.max(-745, Math.log(r.value))) / temperature);
+  const max = Math.max(...logs);
+  const exps = logs.map((l) => Math.exp(l - max));
+  const sum = exps.reduce((a, b) => a + b, 0);
+  const ranking = raw.map((r, i) => ({ intent: r.label, confidence: exps[i] / sum }));
+  // Stable, and raw is already best first: ties keep natural's order.
+  ranking.sort((a, b) => b.confidence - a.confidence);
+  return { ranking, coverage };
 }

@@ -6,6 +6,7 @@ import { warmUpChineseScript } from './chinese-script';
 import { buildPlatformLexicon, extractEntities, type Entities, type PlatformLexicon } from './entities';
 import { ErrorMatcher } from './error-matcher';
 import { IntentClassifier, type ClassifierOptions, type Ranked, type TrainingExample } from './intent-classifier';
+import { DEFAULT_MODEL_PATH, loadOrTrainClassifier, modelFingerprint, writeModelArtefact, type ModelSource, type TrainingUtterance } from './intent-model';
 import { detectLanguage, warmUpLanguageDetection } from './language';
 import { normalize, simplify, stripPunctuation } from './normalizer';
 import { ScopeDetector } from './scope';
@@ -16,7 +17,12 @@ export interface NluOptions extends ClassifierOptions {
   threshold: number;
   /** Minimum lead of the top intent over the second. */
   margin: number;
+  /** The model artefact `npm run build` writes, used when it was built from these very inputs; false: always train. */
+  modelPath?: string | false;
 }
+
+/** The stages of parse(); classify is reported twice (error strings before tokenise, the classifier after), and an error-string hit skips tokenise. */
+export type ParseStage = 'normalise' | 'entities' | 'tokenise' | 'classify';
 
 /** How the NLU arrived at its intent (the policy may still decide otherwise, and says so). */
 export type NluSource = 'error_string' | 'classifier' | 'low_confidence' | 'out_of_scope';
@@ -41,15 +47,18 @@ export interface Parse {
 
 export const DEFAULT_NLU_OPTIONS: NluOptions = NLU_DEFAULTS;
 
-/** Every utterance of every intent (fallback included) as training examples. */
-export function trainingExamples(kb: KnowledgeBase, segmenter: Segmenter): TrainingExample[] {
-  const out: TrainingExample[] = [];
+/** Every utterance of every intent (fallback included), in the order the classifier learns them. */
+export function trainingUtterances(kb: KnowledgeBase): TrainingUtterance[] {
+  const out: TrainingUtterance[] = [];
   for (const def of kb.intents.values()) {
-    for (const text of [...def.utterances.zh, ...def.utterances.en]) {
-      out.push({ label: def.id, features: tokenize(normalize(text), segmenter) });
-    }
+    for (const lang of ['zh', 'en'] as const) for (const text of def.utterances[lang]) out.push({ text, lang, intent: def.id });
   }
   return out;
+}
+
+/** Every utterance of every intent (fallback included) as training examples. */
+export function trainingExamples(kb: KnowledgeBase, segmenter: Segmenter): TrainingExample[] {
+  return trainingUtterances(kb).map((u) => ({ label: u.intent, features: tokenize(normalize(u.text), segmenter) }));
 }
 
 const CJK = /[\u3400-\u9fff]/g;
@@ -65,6 +74,8 @@ export class Nlu {
   private readonly scope: ScopeDetector;
   /** The systems' error strings, longest first: pasted into a message they say nothing about the writer's language. */
   private readonly pasted: string[];
+  /** Whether the classifier came from the build's model artefact or was trained at start. */
+  readonly modelSource: ModelSource;
 
   constructor(
     readonly kb: KnowledgeBase,
@@ -81,8 +92,19 @@ export class Nlu {
     this.pasted = [...new Set([...kb.intents.values()].flatMap((d) => d.patterns))].sort((a, b) => b.length - a.length);
     this.lexicon = buildPlatformLexicon(kb);
     this.scope = new ScopeDetector(kb.scope);
-    this.classifier = new IntentClassifier(options);
-    this.classifier.train(examples ?? trainingExamples(kb, this.segmenter));
+    if (examples) {
+      this.classifier = new IntentClassifier(options);
+      this.classifier.train(examples);
+      this.modelSource = 'trained';
+    } else {
+      const fingerprint = modelFingerprint(trainingUtterances(kb), kb.userDictPath, options);
+      ({ classifier: this.classifier, source: this.modelSource } = loadOrTrainClassifier(
+        fingerprint,
+        () => trainingExamples(kb, this.segmenter),
+        options,
+        options.modelPath,
+      ));
+    }
   }
 
   get ready(): boolean {
@@ -99,19 +121,34 @@ export class Nlu {
     return rest !== text && /\p{L}/u.test(rest) ? detectLanguage(rest) : detectLanguage(text);
   }
 
-  /** Understand one message sent at `now` (times in it are resolved against the message time). */
-  parse(text: string, now: Date = new Date()): Parse {
+  /**
+   * Understand one message sent at `now` (times in it are resolved against the message time).
+   * `probe`, when given, is called after each stage (npm run bench times them).
+   */
+  parse(text: string, now: Date = new Date(), probe?: (stage: ParseStage) => void): Parse {
     const { lang, variant, neutral } = this.language(text);
     const simplified = simplify(text);
     const normalized = stripPunctuation(simplified);
+    probe?.('normalise');
     const entities = extractEntities(text, simplified, now, this.lexicon);
+    probe?.('entities');
     const outOfDomain = this.scope.outOfDomain(normalized);
     const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain };
+    const parsed = this.understand(normalized, base, probe);
+    probe?.('classify');
+    return parsed;
+  }
 
+  /** Error strings, then the classifier, scope and thresholds: the intent of a normalised message. */
+  private understand(normalized: string, base: Omit<Parse, 'intent' | 'confidence' | 'source' | 'candidates'>, probe?: (stage: ParseStage) => void): Parse {
+    const { entities, outOfDomain } = base;
     const hit = this.matcher.match(normalized);
+    probe?.('classify');
     if (hit) return { ...base, intent: hit.intent, confidence: hit.score, source: 'error_string', candidates: [] };
 
-    const { ranking, coverage } = this.classifier.classify(tokenize(normalized, this.segmenter));
+    const features = tokenize(normalized, this.segmenter);
+    probe?.('tokenise');
+    const { ranking, coverage } = this.classifier.classify(features);
     const inScope = ranking.filter((r) => r.intent !== FALLBACK);
     const candidates = inScope.slice(0, 3).filter((r) => r.confidence >= 0.05);
     const top = ranking[0];
@@ -133,4 +170,13 @@ export class Nlu {
     }
     return { ...base, intent: top.intent, confidence: top.confidence, source: 'classifier', candidates: inScope.slice(1, 4) };
   }
+}
+
+/** Trains natural on the knowledge base's utterances and writes the model artefact the server loads at start. */
+export function buildModelArtefact(kb: KnowledgeBase, file: string = DEFAULT_MODEL_PATH, options: ClassifierOptions = {}): { utterances: number } {
+  const utterances = trainingUtterances(kb);
+  const classifier = new IntentClassifier(options);
+  classifier.train(trainingExamples(kb, createSegmenter(kb.userDictPath)));
+  writeModelArtefact(file, classifier, modelFingerprint(utterances, kb.userDictPath, options), utterances.length);
+  return { utterances: utterances.length };
 }

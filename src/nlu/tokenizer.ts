@@ -117,6 +117,8 @@ export function hasCjk(text: string): boolean {
 /** Chinese features: jieba words, plus character unigrams and bigrams of each CJK run (robust to segmentation errors and typos). */
 export function chineseTokens(normalized: string, segmenter: Segmenter): string[] {
   const out: string[] = [];
+  // Without a CJK character jieba finds no Chinese word and there is no CJK run: skip the call.
+  if (!hasCjk(normalized)) return out;
   for (const word of segmenter.cut(normalized)) {
     if (!hasCjk(word) || ZH_STOP.has(word)) continue;
     out.push(`w:${word}`);

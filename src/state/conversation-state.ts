@@ -17,6 +17,23 @@ export type Pending =
   /** When the SMS came ("昨晚8点"). */
   | { kind: 'sms_time' };
 
+/** Why a conversation went to a person: the user asked (chat.human), or too many fallbacks in a row. */
+export const HANDOFF_REASONS = ['requested', 'fallbacks'] as const;
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+/**
+ * The user is with a human agent: the bot stays silent for them on every channel until an agent
+ * releases it, the user ends it, or it times out. Other features (reminders) check `active`.
+ */
+export interface Handoff {
+  active: boolean;
+  /** ISO 8601: when it started. */
+  since: string;
+  /** The channel whose agents took the user over (json/webhook, wechat, wecom_kf, ...). */
+  by: string;
+  reason: HandoffReason;
+}
+
 /** Where the platform in state came from; a weak guess gives way to anything the user says. */
 export type PlatformSource = 'user' | 'hint' | 'weak';
 
@@ -51,6 +68,10 @@ export interface ConversationState {
   lastIntents: string[];
   /** Fallbacks in a row (a handoff trigger). */
   fallbackStreak: number;
+  /** Set while a human agent has the conversation; null otherwise. */
+  handoff: Handoff | null;
+  /** The user's last few messages, masked (no phone, ID or code) and clipped: the agent's summary quotes them. */
+  recentQuestions: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -72,10 +93,16 @@ export function newConversationState(now: Date): ConversationState {
     lastIntent: null,
     lastIntents: [],
     fallbackStreak: 0,
+    handoff: null,
+    recentQuestions: [],
     createdAt: iso,
     updatedAt: iso,
   };
 }
+
+/** How many of the user's last messages the agent's summary quotes, and how much of each. */
+export const RECENT_QUESTIONS = 3;
+export const QUESTION_CHARS = 120;
 
 // A time whose deadline (a few days later at most) is still a valid Date: the ECMAScript range ends
 // 8.64e15 ms from the epoch, and a corrupt record at its edge must not crash the deadline maths.
@@ -92,6 +119,14 @@ function revivePending(v: unknown): Pending | null {
     return { kind: 'choose', options: p.options.filter((o): o is string => typeof o === 'string').slice(0, 3) };
   if (p.kind === 'sms_time') return { kind: 'sms_time' };
   return null;
+}
+
+function reviveHandoff(v: unknown): Handoff | null {
+  if (!v || typeof v !== 'object') return null;
+  const h = v as Record<string, unknown>;
+  const reason = oneOf(h.reason, HANDOFF_REASONS);
+  if (h.active !== true || !isIso(h.since) || !reason) return null;
+  return { active: true, since: h.since, by: typeof h.by === 'string' ? h.by.slice(0, 64) : 'unknown', reason };
 }
 
 /**
@@ -120,6 +155,13 @@ export function reviveState(raw: unknown, now: Date, platforms: readonly string[
     lastIntent: typeof r.lastIntent === 'string' ? r.lastIntent : null,
     lastIntents: Array.isArray(r.lastIntents) ? r.lastIntents.filter((x): x is string => typeof x === 'string').slice(-5) : [],
     fallbackStreak: typeof r.fallbackStreak === 'number' && Number.isFinite(r.fallbackStreak) ? Math.max(0, Math.floor(r.fallbackStreak)) : 0,
+    handoff: reviveHandoff(r.handoff),
+    recentQuestions: Array.isArray(r.recentQuestions)
+      ? r.recentQuestions
+          .filter((x): x is string => typeof x === 'string')
+          .slice(-RECENT_QUESTIONS)
+          .map((x) => x.slice(0, QUESTION_CHARS))
+      : [],
     createdAt: isIso(r.createdAt) ? r.createdAt : fresh.createdAt,
     updatedAt: isIso(r.updatedAt) ? r.updatedAt : fresh.updatedAt,
   };

@@ -2,6 +2,8 @@ import NodeCache from 'node-cache';
 import { readableState, type ConversationState } from './conversation-state';
 import type { ConversationStore } from './conversation-store';
 
+const parsed = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
+
 export interface MemoryConversationStoreOptions {
   /** At most this many users are kept; the least recently used go first (0 = no limit). */
   maxKeys?: number;
@@ -10,8 +12,10 @@ export interface MemoryConversationStoreOptions {
 }
 
 /**
- * The embedded default, on node-cache. Values are deep-cloned in and out (node-cache's useClones)
- * so it behaves like a network store. Single-threaded JavaScript makes update() atomic as long as
+ * The embedded default, on node-cache. Values are kept as JSON text, as the Redis store keeps
+ * them: a caller can't change what is stored by changing an object it passed in or got back, the
+ * same values survive a round trip in both stores, and a string takes less memory than the object
+ * (node-cache's own deep clone in and out cost more per turn than JSON.stringify and parse). Single-threaded JavaScript makes update() atomic as long as
  * fn is synchronous, which the interface requires. Since callers choose user ids, the number of
  * users is capped: a Map in recency order (oldest first) on top of node-cache picks whom to evict.
  */
@@ -22,7 +26,7 @@ export class MemoryConversationStore implements ConversationStore {
   private readonly onEvict?: () => void;
 
   constructor(ttlSeconds: number, options: MemoryConversationStoreOptions = {}) {
-    this.cache = new NodeCache({ stdTTL: ttlSeconds, checkperiod: Math.min(600, ttlSeconds), useClones: true });
+    this.cache = new NodeCache({ stdTTL: ttlSeconds, checkperiod: Math.min(600, ttlSeconds), useClones: false });
     this.maxKeys = options.maxKeys ?? 0;
     this.onEvict = options.onEvict;
     // Expired and deleted keys leave the recency order too ('del' fires for both).
@@ -35,7 +39,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   private stored(key: string, value: ConversationState): void {
-    this.cache.set(key, value);
+    this.cache.set(key, JSON.stringify(value));
     this.touch(key);
     while (this.maxKeys > 0 && this.recency.size > this.maxKeys) {
       const oldest = this.recency.keys().next().value as string;
@@ -46,9 +50,9 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async get(key: string): Promise<ConversationState | undefined> {
-    const value = this.cache.get<ConversationState>(key);
+    const value = this.cache.get<string>(key);
     if (value !== undefined) this.touch(key);
-    return readableState(value);
+    return readableState(parsed(value));
   }
 
   async set(key: string, value: ConversationState): Promise<void> {
@@ -60,8 +64,8 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   async update(key: string, fn: (current: ConversationState | undefined) => ConversationState): Promise<ConversationState> {
-    const next = fn(readableState(this.cache.get<ConversationState>(key)));
-    // set() stores a clone, so the caller may keep next.
+    const next = fn(readableState(parsed(this.cache.get<string>(key))));
+    // Stored as text, so the caller may keep (and change) next.
     this.stored(key, next);
     return next;
   }

@@ -46,6 +46,8 @@ function summarise(entries: UnansweredEntry[], n: number): UnansweredSummary[] {
 export class FileUnansweredLog implements UnansweredLog {
   /** Appends (and rotations) one after another, so a rotation never races a write. */
   private queue: Promise<void> = Promise.resolve();
+  /** Lines waiting for the write in progress to finish: they go together, in one append. */
+  private batch?: { lines: string[]; written: Promise<void> };
 
   /**
    * @param maxBytes once the file reaches this size it becomes `<file>.1` (replacing the one
@@ -60,21 +62,42 @@ export class FileUnansweredLog implements UnansweredLog {
     return `${this.file}.1`;
   }
 
+  /** Resolves once the line is in the file. Under load, lines recorded meanwhile share one write (not 3 file operations a message). */
   record(entry: UnansweredEntry): Promise<void> {
     const line = `${JSON.stringify({ ...entry, text: keyOf(entry.text) })}\n`;
-    const write = this.queue.then(() => this.append(line));
-    this.queue = write.catch(() => undefined);
-    return write;
+    if (!this.batch) {
+      const lines: string[] = [];
+      const written = this.queue.then(() => {
+        this.batch = undefined;
+        return this.append(lines);
+      });
+      this.queue = written.catch(() => undefined);
+      this.batch = { lines, written };
+    }
+    this.batch.lines.push(line);
+    return this.batch.written;
   }
 
-  private async append(line: string): Promise<void> {
+  private async append(lines: string[]): Promise<void> {
     await fs.promises.mkdir(path.dirname(this.file), { recursive: true });
-    const size = await fs.promises.stat(this.file).then(
+    let size = await fs.promises.stat(this.file).then(
       (s) => s.size,
       () => 0,
     );
-    if (size > 0 && size + Buffer.byteLength(line) > this.maxBytes) await fs.promises.rename(this.file, this.previous);
-    await fs.promises.appendFile(this.file, line);
+    // Line by line as if appended one at a time: the file rotates before the line that would pass maxBytes.
+    let chunk = '';
+    for (const line of lines) {
+      const bytes = Buffer.byteLength(line);
+      if (size > 0 && size + bytes > this.maxBytes) {
+        if (chunk) await fs.promises.appendFile(this.file, chunk);
+        await fs.promises.rename(this.file, this.previous);
+        chunk = '';
+        size = 0;
+      }
+      chunk += line;
+      size += bytes;
+    }
+    if (chunk) await fs.promises.appendFile(this.file, chunk);
   }
 
   async top(n: number): Promise<UnansweredSummary[]> {

@@ -139,6 +139,8 @@ async function reply(m: ReceivedMessage, handle: HandleMessage, api: DouyinApiCl
   } else {
     log.info('douyin non-text message', { method: 'reply', userId, messageType: m.messageType });
   }
+  // A person has the user (handoff): the bot says nothing.
+  if (!text) return;
   await api.sendText({
     toUserId: m.fromUserId,
     fromUserId: m.toUserId,

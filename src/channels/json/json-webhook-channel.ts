@@ -7,6 +7,7 @@ import { moduleLogger } from '../../logger';
 import { throttledWarning } from '../../throttled-warning';
 import { parseMessageTime } from '../message-time';
 import { freshTimestamp, hmacSha256Hex, safeEqual } from '../signatures';
+import type { HandoffView } from '../../handoff/handoff-case';
 import type { ApiState, ConversationState } from '../../state/conversation-state';
 import type { ConversationStore } from '../../state/conversation-store';
 import type { RateLimitResult } from '../../state/rate-limiter';
@@ -18,6 +19,22 @@ const userId = z
   .max(128)
   .regex(/^[^\p{Cc}]+$/u, 'must be printable characters');
 
+/** Whether s has at most `limit` code points (a surrogate pair is one), without an array of them per message. */
+function withinCodePoints(s: string, limit: number): boolean {
+  // No more UTF-16 units than the limit: no more characters either.
+  if (s.length <= limit) return true;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) i++;
+    }
+    if (++n > limit) return false;
+  }
+  return true;
+}
+
 // Checked for range in the handler (400 invalid_timestamp, api.md).
 const timestamp = z.union([z.number(), z.string().max(64)]);
 
@@ -26,7 +43,7 @@ const messageBody = z.object({
   text: z
     .string()
     .refine((s) => s.trim().length > 0, 'must not be empty')
-    .refine((s) => [...s].length <= 2000, 'must be at most 2000 characters'),
+    .refine((s) => withinCodePoints(s, 2000), 'must be at most 2000 characters'),
   timestamp: timestamp.optional(),
   platform: z.enum(PLATFORMS).optional(),
   channel: z.string().max(64).optional(),
@@ -51,6 +68,10 @@ export function jsonWebhookRouter(
     revive: (stored: unknown) => ConversationState;
     /** The user's message budget; undefined when it can't be checked (then the message goes through). */
     rateLimit?: (userId: string) => Promise<RateLimitResult | undefined>;
+    /** The agent's view of an active handoff (api.md `handoff`); undefined when none. */
+    handoffView?: (state: ConversationState, userId: string, now: Date) => HandoffView | undefined;
+    /** An agent gives the user back to the bot; undefined when there is no conversation. */
+    releaseHandoff?: (userId: string) => Promise<{ state: ConversationState; released: boolean } | undefined>;
   },
 ): Router {
   const router = express.Router();
@@ -121,6 +142,8 @@ export function jsonWebhookRouter(
         platform: body.platform,
         channel: body.channel ?? 'webhook',
       });
+      // While a person has the user: reply "" and the case, so the IM platform routes the message to them.
+      const handoff = options.handoffView?.(state, body.userId, at);
       res.json({
         reply: reply.text,
         intent: reply.intent,
@@ -130,6 +153,7 @@ export function jsonWebhookRouter(
         sources: reply.sources,
         decidedBy: reply.decidedBy,
         state: options.apiState(state),
+        ...(handoff ? { handoff } : {}),
       });
     },
   );
@@ -149,7 +173,21 @@ export function jsonWebhookRouter(
       return storeDown(res, err);
     }
     if (!state) return sendError(res, 404, 'not_found', 'No conversation for this user.');
-    res.json({ userId: req.params.userId, state: options.apiState(options.revive(state)) });
+    const revived = options.revive(state);
+    const handoff = options.handoffView?.(revived, req.params.userId, new Date());
+    res.json({ userId: req.params.userId, state: options.apiState(revived), ...(handoff ? { handoff } : {}) });
+  });
+
+  router.post('/conversations/:userId/handoff/release', async (req, res) => {
+    if (!options.releaseHandoff) return sendError(res, 404, 'not_found', 'Handoff to a human is not enabled (HANDOFF_ENABLED).');
+    let result;
+    try {
+      result = await options.releaseHandoff(req.params.userId);
+    } catch (err) {
+      return storeDown(res, err);
+    }
+    if (!result) return sendError(res, 404, 'not_found', 'No conversation for this user.');
+    res.json({ userId: req.params.userId, released: result.released, state: options.apiState(result.state) });
   });
 
   router.delete('/conversations/:userId', async (req, res) => {

@@ -75,6 +75,8 @@ export function createWechatyBot(options: WechatyBotOptions): Wechaty {
       messageId: message.id,
     };
     const { reply } = await handle(internal);
+    // A person has the user (handoff): the bot says nothing.
+    if (!reply.text) return;
     if (room) await room.say(reply.text, talker);
     else await message.say(reply.text);
     log.info('replied', { method: 'onMessage', userId: internal.userId, intent: reply.intent, room: Boolean(room) });

@@ -55,7 +55,8 @@ export function wecomRouter(o: WecomOptions): Router {
 
     const text = await o.idempotency.once(dedupKey('wecom', fields), DEDUP_TTL_S, async () => {
       const answer = await replyTextFor('wecom', fields, o.handle, o.phrase);
-      return answer === null ? null : fitOneMessage(answer, o.phrase('channel_truncated'), MAX_REPLY_BYTES);
+      // Empty: a person has the user (handoff), the bot says nothing.
+      return answer === null || answer === '' ? null : fitOneMessage(answer, o.phrase('channel_truncated'), MAX_REPLY_BYTES);
     });
     if (text === null) return res.type('text/plain').send('');
     const xml = textReplyXml(fields.FromUserName, o.corpId, Date.now() / 1000, text);

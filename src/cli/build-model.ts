@@ -1,0 +1,15 @@
+import './quiet';
+import '../load-env';
+import { loadConfig } from '../config';
+import { loadKnowledgeBase } from '../knowledge/knowledge-base';
+import { DEFAULT_MODEL_PATH } from '../nlu/intent-model';
+import { buildModelArtefact } from '../nlu/nlu';
+
+// Part of npm run build: natural trains on intents/ here, once, and the server loads the result at
+// start instead of training (a server whose intents/ differ from the build's retrains).
+const started = performance.now();
+const config = loadConfig();
+const { utterances } = buildModelArtefact(loadKnowledgeBase(config.INTENTS_DIR), process.argv[2] ?? DEFAULT_MODEL_PATH);
+process.stdout.write(
+  `model: ${utterances} utterances of ${config.INTENTS_DIR} -> ${process.argv[2] ?? DEFAULT_MODEL_PATH} (${Math.round(performance.now() - started)} ms)\n`,
+);
