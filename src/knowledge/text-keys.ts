@@ -1,4 +1,4 @@
-import { FILING_TYPES, STAGES } from '../state/conversation-state';
+import { FILING_TYPES, HANDOFF_REASONS, STAGES } from '../state/conversation-state';
 
 /**
  * Every sentence of intents/_dialogue.yaml the code can ask for, including the keys it builds from
@@ -67,6 +67,23 @@ const FIXED = [
   'channel_type_text',
   'channel_truncated',
   'channel_rate_limited',
+  // handoff to a person (issue 13)
+  'handoff_start',
+  'handoff_start_fallbacks',
+  'handoff_closed',
+  'handoff_ended',
+  'handoff_not_active',
+  'handoff_unknown',
+  'handoff_summary_head',
+  'handoff_summary_user',
+  'handoff_summary_case',
+  'handoff_summary_sms',
+  'handoff_summary_sms_left',
+  'handoff_summary_sms_closed',
+  'handoff_summary_no_sms',
+  'handoff_summary_attempts',
+  'handoff_summary_intents',
+  'handoff_summary_questions',
 ] as const;
 
 export interface TextKeyData {
@@ -85,6 +102,7 @@ export function requiredTextKeys(data: TextKeyData): Array<{ key: string; why: s
     ]),
     ...FILING_TYPES.map((t) => ({ key: `filing_${t}`, why: `filing type ${t}` })),
     ...STAGES.map((s) => ({ key: `stage_${s}`, why: `stage ${s}` })),
+    ...HANDOFF_REASONS.map((r) => ({ key: `handoff_reason_${r}`, why: `handoff reason ${r}` })),
     ...data.smsWindowUnits.map((u) => ({ key: `sms_overdue_${u}`, why: `SMS window unit ${u}` })),
   ];
 }
