@@ -1,10 +1,8 @@
 import { simplifiedToTraditional } from '../nlu/chinese-script';
-import type { IntentDef, KnowledgeBase } from '../knowledge/knowledge-base';
+import { ruleValues, type IntentDef, type KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Lang, Platform, Suggestion } from './types';
 
 type Base = 'zh' | 'en';
-// A fact written as "WeChat: …" / "抖音小程序：…" already says whose it is: no second label.
-const NAMES_PLATFORM = /^(WeChat|Douyin|Tencent Cloud|微信|抖音|腾讯云)[^:：]{0,24}[:：]/;
 export const baseOf = (lang: Lang): Base => (lang === 'en' ? 'en' : 'zh');
 
 export interface RenderContext {
@@ -31,29 +29,51 @@ export function localize(text: string, ctx: Pick<RenderContext, 'lang' | 'varian
   return out;
 }
 
+/** `{rules.attempts}` and the like filled from intents/rules.yaml, where each value is written once (checked at load). */
+export function fillRules(kb: KnowledgeBase, text: string): string {
+  const values = ruleValues(kb.rules);
+  return text.replace(/\{rules\.(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+}
+
 /**
- * An intent's answer in the user's base language (zh or en; localize() makes zh-Hant): the lead, then one line per fact. Platform-specific
- * facts are shown only for the user's platform, or all of them labelled when it is unknown.
+ * An intent's answer in the user's base language (zh or en; localize() makes zh-Hant): the lead,
+ * then one line per fact. With a platform known, only the common facts and that platform's; where
+ * the seeds have facts for other platforms but none for it, a line says so and where its own
+ * documents are. With no platform known, the common facts and one short question which platform,
+ * instead of every platform's buttons and paths (which would not fit one message either).
  */
-export function renderAnswer(kb: KnowledgeBase, def: IntentDef, ctx: RenderContext): { text: string; sources: string[] } {
+export function renderAnswer(
+  kb: KnowledgeBase,
+  def: IntentDef,
+  ctx: RenderContext,
+  /** false when the reply already asks for the platform (the recipient flow). */
+  askPlatform = true,
+): { text: string; sources: string[] } {
   const base = baseOf(ctx.lang);
   const lines: string[] = [];
   const sources = new Set<string>();
   const lead = def.answer[base];
-  if (lead) lines.push(lead.trim());
+  if (lead) lines.push(fillRules(kb, lead.trim()));
+  const specific = def.answer.facts.filter((f) => f.platform);
   for (const fact of def.answer.facts) {
-    if (fact.platform && ctx.platform && fact.platform !== ctx.platform) continue;
-    let line = fact[base].trim();
-    if (fact.platform && !ctx.platform && !NAMES_PLATFORM.test(line)) line = label(kb.text[`platform_${fact.platform}`][base], line, base);
+    if (fact.platform && fact.platform !== ctx.platform) continue;
+    let line = fillRules(kb, fact[base].trim());
     if (fact.note) line = label(kb.text.note[base], line, base);
     lines.push(`• ${line}`);
     for (const s of fact.source.split(';')) sources.add(s.trim());
+  }
+  if (specific.length && !ctx.platform) {
+    if (askPlatform) lines.push(kb.text.which_platform[base]);
+  } else if (specific.length && ctx.platform && !specific.some((f) => f.platform === ctx.platform)) {
+    const p = kb.platforms[ctx.platform];
+    lines.push(kb.text.no_platform_fact[base].replace('{platform}', p.name[base]).replace('{docs}', p.docs[base]));
+    sources.add(p.source.split(';')[0].trim());
   }
   return { text: lines.join('\n'), sources: [...sources] };
 }
 
 function label(name: string, line: string, base: Base): string {
-  return base === 'zh' ? `【${name}】${line}` : `${name}: ${line}`;
+  return base === 'zh' ? `${name}：${line}` : `${name}: ${line}`;
 }
 
 export function suggestionsFor(kb: KnowledgeBase, intents: string[], ctx: RenderContext): Suggestion[] {

@@ -271,7 +271,9 @@ export class DialogueEngine {
   private languageOf(parse: Parse, previous: ConversationState): { lang: Lang; variant: 'tw' | 'hk' } {
     let lang = parse.lang;
     if (parse.neutral) lang = previous.lang ?? parse.lang;
-    const variant = parse.variant ?? previous.variant ?? 'tw';
+    // Taiwan or Hong Kong wording is the conversation's, set by the first message that shows one:
+    // a later message without (or with other) evidence doesn't switch the user's replies.
+    const variant = previous.variant ?? parse.variant ?? 'tw';
     return { lang, variant };
   }
 
@@ -291,7 +293,7 @@ export class DialogueEngine {
     state.updatedAt = now.toISOString();
     const { lang, variant } = this.languageOf(parse, previous);
     state.lang = lang;
-    if (lang === 'zh-Hant') state.variant = variant;
+    if (lang === 'zh-Hant' && !previous.variant && parse.variant) state.variant = parse.variant;
     const base = baseOf(lang);
 
     const handoff = this.options.handoff;
@@ -372,7 +374,7 @@ export class DialogueEngine {
       case 'sms.recipient': {
         const flow = handleRecipient(turn);
         if (flow.withGeneral) {
-          const general = renderAnswer(this.kb, def, ctx);
+          const general = renderAnswer(this.kb, def, ctx, false);
           handled = { lines: [...flow.lines, '', general.text], sources: general.sources };
         } else handled = flow;
         break;
@@ -476,7 +478,7 @@ export class DialogueEngine {
    */
   private unsavedReply(turn: TurnResult, parse: Parse): Reply {
     const { reply } = turn;
-    const ctx = { lang: reply.lang, variant: parse.variant ?? turn.state.variant ?? 'tw' };
+    const ctx = { lang: reply.lang, variant: turn.state.variant ?? parse.variant ?? 'tw' };
     const say = (key: string) => localize(phrase({ kb: this.kb, base: baseOf(reply.lang) }, key), ctx);
     if (turn.forget) return { ...reply, text: say('not_forgotten') };
     if (!carriesFacts(turn.state)) return reply;

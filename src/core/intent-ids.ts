@@ -43,3 +43,6 @@ export const CONVERSATION_INTENTS = [
 
 export const FALLBACK = 'fallback';
 export const ALL_INTENTS: readonly string[] = [...KNOWLEDGE_INTENTS, ...CONVERSATION_INTENTS];
+
+/** Intents whose replies the handlers compose from intents/_dialogue.yaml; their files hold no answer. */
+export const HANDLER_INTENTS: readonly string[] = ['state.report', 'state.attempt', 'state.query'];

@@ -1,7 +1,7 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import type { Parse } from '../nlu/nlu';
 import type { ConversationState, Pending, RecipientSlot, StateRules } from '../state/conversation-state';
-import { renderAnswer, type RenderContext } from './answer-renderer';
+import { fillRules, renderAnswer, type RenderContext } from './answer-renderer';
 import type { FactChanges } from './facts';
 import type { Decision } from './policy';
 import { decideRecipient } from './recipient-rules';
@@ -32,7 +32,10 @@ export interface HandlerResult {
 export function phrase(turn: Pick<Turn, 'kb' | 'base'>, key: string, vars: Record<string, string | number> = {}): string {
   const entry = turn.kb.text[key];
   if (!entry) throw new Error(`no text "${key}" in intents/_dialogue.yaml`);
-  return entry[turn.base].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`));
+  return fillRules(
+    turn.kb,
+    entry[turn.base].replace(/\{(\w+)\}/g, (_, name: string) => String(vars[name] ?? `{${name}}`)),
+  );
 }
 
 /** The platform's own sentence for `key` when intents/_dialogue.yaml has one (`key_<platform>`), else the general one. */
@@ -41,6 +44,8 @@ function platformPhrase(turn: Turn, key: string, vars: Record<string, string | n
   return p && turn.kb.text[`${key}_${p}`] ? phrase(turn, `${key}_${p}`, vars) : phrase(turn, key, vars);
 }
 
+/** Sources as intents/rules.yaml writes them ("000 §2; 000 §10"), one entry each. */
+const sourcesOf = (...sources: string[]) => [...new Set(sources.flatMap((s) => s.split(';').map((x) => x.trim())))];
 const list = (turn: Pick<Turn, 'base'>, items: string[]) => items.join(turn.base === 'zh' ? '、' : ', ');
 const platformLabel = (turn: Turn, p: string) => turn.kb.platforms[p as keyof KnowledgeBase['platforms']]?.name[turn.base] ?? p;
 
@@ -119,7 +124,7 @@ export function nextStepLines(turn: Turn): string[] {
   const { state } = turn;
   switch (state.stage) {
     case 'platform_review':
-      return [phrase(turn, 'next_platform_review')];
+      return [platformPhrase(turn, 'next_platform_review')];
     case 'sms_verification': {
       if (state.smsReceivedAt) {
         const lines = smsTimeLines(turn);
@@ -155,7 +160,7 @@ export function handleAttempt(turn: Turn): HandlerResult {
   const { state } = turn;
   const lines = attemptLines(turn, true, true);
   if (state.smsReceivedAt && state.attemptsUsed < turn.rules.attempts) lines.unshift(...smsTimeLines(turn).slice(0, 1));
-  return { lines, sources: ['000 §2', '000 §10'] };
+  return { lines, sources: sourcesOf(turn.kb.rules.attempts.source, turn.kb.rules.validity_hours.source) };
 }
 
 /** state.query: time left, tries left, stage and next step, from what the bot knows; asks when it doesn't. */
@@ -181,7 +186,7 @@ export function handleQuery(turn: Turn): HandlerResult {
     lines.push(phrase(turn, 'query_stage', { stage: phrase(turn, `stage_${state.stage}`) }));
     lines.push(...nextStepLines(turn).filter((l) => !lines.includes(l)));
   }
-  return { lines, sources: ['000 §10'] };
+  return { lines, sources: sourcesOf(turn.kb.rules.validity_hours.source, turn.kb.rules.attempts.source) };
 }
 
 const ASK_KEYS: Record<RecipientSlot, string> = { platform: 'ask_platform', filingType: 'ask_filing_type', changes: 'ask_changes' };
@@ -221,7 +226,7 @@ export function handleRecipient(turn: Turn): HandlerResult & { asked: boolean; w
   else {
     const roles = state.platform ? kb.platforms[state.platform]?.roles : undefined;
     const who = rule.verified.map((r) => (roles ? roles[r][turn.base] : r));
-    lines.push(phrase(turn, 'recipient_answer', { context: ctx, who: who.join(turn.base === 'zh' ? ' 和 ' : ' and ') }));
+    lines.push(phrase(turn, 'recipient_answer', { context: ctx, who: who.join(` ${phrase(turn, 'and')} `) }));
     if (rule.verified.length > 1) lines.push(phrase(turn, 'recipient_both'));
     lines.push(phrase(turn, 'recipient_never_emergency'));
     sources.push('002 §1');

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
-import { ALL_INTENTS, FALLBACK } from '../core/intent-ids';
+import { ALL_INTENTS, FALLBACK, HANDLER_INTENTS } from '../core/intent-ids';
+import { requiredTextKeys } from './text-keys';
 import { FILING_TYPES } from '../state/conversation-state';
 import { PLATFORMS } from '../core/types';
 
@@ -26,7 +27,11 @@ export const intentSchema = z
     related: z.array(z.string()).default([]),
     patterns: z.array(z.string().min(4)).default([]),
     utterances: z.object({ zh: z.array(z.string().min(1)).min(1), en: z.array(z.string().min(1)).min(1) }).strict(),
-    answer: z.object({ zh: z.string().optional(), en: z.string().optional(), facts: z.array(factSchema).default([]) }).strict(),
+    // Absent for the intents whose replies the handlers compose from _dialogue.yaml (state.*).
+    answer: z
+      .object({ zh: z.string().optional(), en: z.string().optional(), facts: z.array(factSchema).default([]) })
+      .strict()
+      .default({ facts: [] }),
   })
   .strict();
 
@@ -57,6 +62,8 @@ const platformSchema = z
   .object({
     source: z.string().min(1),
     name: bilingual,
+    /** Where the platform documents what the seeds don't say for it. */
+    docs: bilingual,
     mentions: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
     weak: z.object({ zh: z.array(z.string().min(1)), en: z.array(z.string().min(1)) }).strict(),
     roles: z.object({ subject: bilingual, app: bilingual }).strict(),
@@ -131,6 +138,47 @@ function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
   return parsed.data;
 }
 
+const ordinalSuffix = (n: number) => (n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'));
+
+/** What `{rules.<name>}` can stand for: the values of rules.yaml, and the verification that returns the filing. */
+export function ruleValues(rules: Rules): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const [name, rule] of Object.entries(rules)) values[name] = String(rule.value);
+  const returned = rules.attempts.value + 1;
+  values.returned_on_attempt = String(returned);
+  values.returned_on_attempt_ordinal = `${returned}${ordinalSuffix(returned)}`;
+  return values;
+}
+
+/**
+ * Like Rasa's `data validate`: every sentence the code can ask for exists in both languages, and
+ * every `{rules.x}` placeholder names a rule, or start-up fails naming the file and key.
+ */
+function checkTexts(intents: Map<string, IntentDef>, text: Record<string, Bilingual>, platforms: PlatformsFile, rules: Rules): void {
+  const units = [...new Set(Object.values(platforms.platforms).flatMap((p) => (p.sms_after_notice ? [p.sms_after_notice.unit] : [])))];
+  const missing = requiredTextKeys({ platforms: Object.keys(platforms.platforms), smsWindowUnits: units }).filter(({ key }) => !text[key]);
+  if (missing.length) throw new Error(`_dialogue.yaml: missing ${missing.map(({ key, why }) => `${key} (${why})`).join(', ')}`);
+  const values = ruleValues(rules);
+  const unknownRule = (s: string | undefined) => [...(s ?? '').matchAll(/\{rules\.(\w+)\}/g)].map((m) => m[1]).find((n) => !(n in values));
+  for (const [key, entry] of Object.entries(text)) {
+    const bad = unknownRule(entry.zh) ?? unknownRule(entry.en);
+    if (bad) throw new Error(`_dialogue.yaml: ${key} names an unknown rule {rules.${bad}}`);
+  }
+  for (const def of intents.values()) {
+    for (const [where, s] of [
+      ['answer', def.answer.zh],
+      ['answer', def.answer.en],
+      ...def.answer.facts.flatMap((f, i) => [
+        [`answer.facts.${i}`, f.zh],
+        [`answer.facts.${i}`, f.en],
+      ]),
+    ] as Array<[string, string | undefined]>) {
+      const bad = unknownRule(s);
+      if (bad) throw new Error(`${def.id}.yaml: ${where} names an unknown rule {rules.${bad}}`);
+    }
+  }
+}
+
 /** Load and validate every intents/*.yaml; a broken file stops start-up with the file named. */
 export function loadKnowledgeBase(dir: string): KnowledgeBase {
   const intents = new Map<string, IntentDef>();
@@ -148,12 +196,18 @@ export function loadKnowledgeBase(dir: string): KnowledgeBase {
     const unknown = def.related.filter((id) => !intents.has(id));
     if (unknown.length) throw new Error(`${def.id}: related names unknown intents ${unknown.join(', ')}`);
     if (def.kind === 'knowledge' && def.answer.facts.length === 0) throw new Error(`${def.id}: a knowledge intent needs facts`);
+    const hasAnswer = Boolean(def.answer.zh || def.answer.en || def.answer.facts.length);
+    if (HANDLER_INTENTS.includes(def.id) && hasAnswer)
+      throw new Error(`${def.id}.yaml: answer is never shown (its replies are composed from _dialogue.yaml); remove it`);
+    if (!HANDLER_INTENTS.includes(def.id) && !(def.answer.zh && def.answer.en) && !def.answer.facts.length)
+      throw new Error(`${def.id}.yaml: answer needs zh and en text or facts`);
   }
   const text = parseFile(dir, '_dialogue.yaml', textSchema);
   const decisionTables = parseFile(dir, 'decision-tables.yaml', tablesSchema);
   const prefixes = parseFile(dir, 'phone-prefixes.yaml', prefixesSchema);
   const platformsFile = parseFile(dir, 'platforms.yaml', platformsSchema);
   const rules = parseFile(dir, 'rules.yaml', rulesSchema);
+  checkTexts(intents, text, platformsFile, rules);
   return {
     intents,
     text,

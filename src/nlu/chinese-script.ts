@@ -46,7 +46,7 @@ export function charsToSimplified(text: string): string {
   return twToCn(text);
 }
 
-/** Simplified to Traditional (OpenCC's standard form, phrases included). */
+/** Simplified to Traditional characters (OpenCC's standard form; its phrase table only picks the right character). */
 export function charsToTraditional(text: string): string {
   cnToT ??= OpenCC.Converter({ from: 'cn', to: 't' });
   return cnToT(text);
@@ -64,15 +64,49 @@ export function traditionalToSimplified(text: string): string {
   return s;
 }
 
-/** Simplified to Traditional with Taiwan phrases (簡訊, 小程式), or Hong Kong characters for Cantonese writers. */
+// Taiwan words for plain prose, applied after character conversion. A list we control instead of
+// OpenCC's twp / hk phrase tables, which change meanings (审核 -> 稽核 "audit", 注销 -> 登出 "log out",
+// 类型 -> 型別, 省通信管理局 -> 省通訊管理局) and rewrite what users must find on screen.
+const TAIWAN_PROSE: Array<[string, string]> = [
+  ['賬號', '帳號'],
+  ['網絡', '網路'],
+  ['軟件', '軟體'],
+];
+// On-screen text as the data marks it: quoted messages and statuses (“…”), buttons and menu items (【…】).
+// Only its characters are converted, as seed 001 (WeChat's own Traditional FAQ) keeps 短信 in quotes.
+const LITERAL = /“[^”\n]{0,300}”|【[^】\n]{0,100}】/g;
+
+/**
+ * Simplified answer text to Traditional, character by character (OpenCC's cn -> t character and
+ * disambiguation tables, then Taiwan or Hong Kong character variants; no phrase rewriting), plus
+ * the few Taiwan prose words above outside on-screen text. Quotes become 「」 / 『』.
+ */
 export function simplifiedToTraditional(text: string, variant: 'tw' | 'hk' = 'tw'): string {
-  const t = charsToTraditional(text);
+  let t = charsToTraditional(text);
   if (variant === 'hk') {
     tToHk ??= OpenCC.Converter({ from: 't', to: 'hk' });
-    return tToHk(t);
+    // Hong Kong variants write some characters in a form Simplified shares (臺 -> 台, 戶 -> 户), which
+    // readers (and checks) take for Simplified: keep the standard form of those.
+    const std = [...t];
+    const hk = [...tToHk(t)];
+    t = hk.length === std.length ? hk.map((c, i) => (c !== std[i] && charsToTraditional(c) !== c ? std[i] : c)).join('') : hk.join('');
+  } else {
+    tToTw ??= OpenCC.Converter({ from: 't', to: 'tw' });
+    t = tToTw(t);
+    t = replaceOutsideLiterals(t, TAIWAN_PROSE);
   }
-  tToTw ??= OpenCC.Converter({ from: 't', to: 'twp' });
-  return tToTw(t);
+  return t.replace(/“/g, '「').replace(/”/g, '」').replace(/‘/g, '『').replace(/’/g, '』');
+}
+
+function replaceOutsideLiterals(text: string, words: Array<[string, string]>): string {
+  let out = '';
+  let last = 0;
+  const prose = (s: string) => words.reduce((acc, [from, to]) => acc.split(from).join(to), s);
+  for (const m of text.matchAll(LITERAL)) {
+    out += prose(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + prose(text.slice(last));
 }
 
 /** Build the converters now, so the first user doesn't pay for it. */

@@ -80,6 +80,8 @@ export class Nlu {
   private readonly matcher: ErrorMatcher;
   private readonly lexicon: PlatformLexicon;
   private readonly scope: ScopeDetector;
+  /** The systems' error strings, longest first: pasted into a message they say nothing about the writer's language. */
+  private readonly pasted: string[];
   /** Whether the classifier came from the build's model artefact or was trained at start. */
   readonly modelSource: ModelSource;
 
@@ -95,6 +97,7 @@ export class Nlu {
       [...kb.intents.values()].flatMap((d) => d.patterns.map((text) => ({ intent: d.id, text }))),
       normalize,
     );
+    this.pasted = [...new Set([...kb.intents.values()].flatMap((d) => d.patterns))].sort((a, b) => b.length - a.length);
     this.lexicon = buildPlatformLexicon(kb);
     this.scope = new ScopeDetector(kb.scope);
     if (examples) {
@@ -117,11 +120,21 @@ export class Nlu {
   }
 
   /**
+   * "It says 您的短信核验失败，请联系接入商查询核验结果, what now?" is English: a pasted error string is
+   * left out of the language guess, unless nothing else is left.
+   */
+  private language(text: string) {
+    let rest = text;
+    for (const p of this.pasted) if (rest.includes(p)) rest = rest.split(p).join(' ');
+    return rest !== text && /\p{L}/u.test(rest) ? detectLanguage(rest) : detectLanguage(text);
+  }
+
+  /**
    * Understand one message sent at `now` (times in it are resolved against the message time).
    * `probe`, when given, is called after each stage (npm run bench times them).
    */
   parse(text: string, now: Date = new Date(), probe?: (stage: ParseStage) => void): Parse {
-    const { lang, variant, neutral } = detectLanguage(text);
+    const { lang, variant, neutral } = this.language(text);
     const simplified = simplify(text);
     const normalized = stripPunctuation(simplified);
     probe?.('normalise');

@@ -62,7 +62,7 @@ describe('the case and summary for the agent', () => {
     expect(en).toContain('Douyin Mini Program');
     expect(en).toContain('2026-01-06 20:00');
     const hant = buildHandoffView(state, 'u', now, { kb: sharedKb(), rules, lang: 'zh-Hant' })!.summary;
-    expect(hant).toContain('抖音小程式');
+    expect(hant).toContain('平臺：抖音小程序'); // character-level Traditional (issue 12): 小程序 as WeChat's own Traditional FAQ writes it;
     expect(hant).toContain('驗');
   });
 
