@@ -76,8 +76,12 @@ describe('unanswered questions', () => {
     for (const text of ['怎么开发票 电话13812345678', '怎么开发票 电话13812345678', '今天天气怎么样', '收不到核验短信怎么办']) {
       await engine.handle({ userId: 'un-1', text, timestamp: at, channel: 't' });
     }
-    await new Promise((r) => setTimeout(r, 50));
-    const top = await log.top(10);
+    // Records are appended in the background (batched): wait until both questions are on disk.
+    let top = await log.top(10);
+    for (let i = 0; i < 100 && top.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      top = await log.top(10);
+    }
     expect(top[0]).toMatchObject({ text: '怎么开发票 电话138****5678', count: 2 });
     expect(top.map((t) => t.text)).toContain('今天天气怎么样');
     expect(top.map((t) => t.text)).not.toContain('收不到核验短信怎么办');
