@@ -84,6 +84,21 @@ const FIXED = [
   'handoff_summary_attempts',
   'handoff_summary_intents',
   'handoff_summary_questions',
+  // deadline reminders (issue 14)
+  'reminder_offer',
+  'reminder_scheduled',
+  'reminder_auto',
+  'reminder_moved',
+  'reminder_need_time',
+  'reminder_not_needed',
+  'reminder_too_late',
+  'reminder_no_attempts',
+  'reminder_unavailable',
+  'reminder_unavailable_no_time',
+  'reminder_cancelled',
+  'reminder_none',
+  'reminder_stopped',
+  'reminder_text',
 ] as const;
 
 export interface TextKeyData {
