@@ -9,6 +9,7 @@ import { messageTimeOrNow } from '../message-time';
 import { freshTimestamp } from '../signatures';
 import { WecomApiClient } from '../wecom/wecom-api-client';
 import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
+import { wecomUrlVerification } from '../wecom/wecom-url-verification';
 import { parseWechatXml, splitUtf8, XmlError } from '../wechat/xml';
 
 const log = moduleLogger('wecom-kf');
@@ -73,16 +74,7 @@ export function wecomKfRouter(o: WecomKfOptions): Router {
   const router = express.Router();
   const crypt = new WxBizMsgCrypt({ token: o.token, encodingAesKey: o.encodingAesKey, receiveId: o.corpId });
 
-  router.get('/', (req, res) => {
-    const { msg_signature: sig, timestamp, nonce, echostr } = req.query as Record<string, string | undefined>;
-    try {
-      if (!timestamp || !nonce || !echostr) throw new WxCryptoError('bad_signature', 'missing parameters');
-      res.type('text/plain').send(crypt.verifyUrl(sig ?? '', timestamp, nonce, echostr));
-    } catch (err) {
-      if (err instanceof WxCryptoError) return sendError(res, 401, 'bad_signature', 'URL verification failed.');
-      throw err;
-    }
-  });
+  router.get('/', wecomUrlVerification(crypt));
 
   router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), (req: Request, res: Response) => {
     const { msg_signature: sig, timestamp, nonce } = req.query as Record<string, string | undefined>;

@@ -5,6 +5,7 @@ import type { ChannelModule, HandleMessage } from '../channel';
 import { freshTimestamp } from '../signatures';
 import { dedupKey, replyTextFor } from '../wechat/inbound';
 import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
+import { wecomUrlVerification } from './wecom-url-verification';
 import { fitOneMessage, parseWechatXml, textReplyXml, XmlError } from '../wechat/xml';
 
 const MAX_REPLY_BYTES = 2048;
@@ -26,17 +27,7 @@ export function wecomRouter(o: WecomOptions): Router {
   const router = express.Router();
   const crypt = new WxBizMsgCrypt({ token: o.token, encodingAesKey: o.encodingAesKey, receiveId: o.corpId });
 
-  // URL verification: echostr is encrypted; answer its plaintext and nothing else.
-  router.get('/', (req, res) => {
-    const { msg_signature: sig, timestamp, nonce, echostr } = req.query as Record<string, string | undefined>;
-    try {
-      if (!timestamp || !nonce || !echostr) throw new WxCryptoError('bad_signature', 'missing parameters');
-      res.type('text/plain').send(crypt.verifyUrl(sig ?? '', timestamp, nonce, echostr));
-    } catch (err) {
-      if (err instanceof WxCryptoError) return sendError(res, 401, 'bad_signature', 'URL verification failed.');
-      throw err;
-    }
-  });
+  router.get('/', wecomUrlVerification(crypt));
 
   router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), async (req: Request, res: Response) => {
     const { msg_signature: sig, timestamp, nonce } = req.query as Record<string, string | undefined>;
