@@ -48,8 +48,9 @@ export function renderAnswer(
   ctx: RenderContext,
   /** false when the reply already asks for the platform (the recipient flow). */
   askPlatform = true,
-): { text: string; sources: string[] } {
+): { text: string; sources: string[]; askedPlatform: boolean } {
   const base = baseOf(ctx.lang);
+  let askedPlatform = false;
   const lines: string[] = [];
   const sources = new Set<string>();
   const lead = def.answer[base];
@@ -63,13 +64,16 @@ export function renderAnswer(
     for (const s of fact.source.split(';')) sources.add(s.trim());
   }
   if (specific.length && !ctx.platform) {
-    if (askPlatform) lines.push(kb.text.which_platform[base]);
+    if (askPlatform) {
+      lines.push(kb.text.which_platform[base]);
+      askedPlatform = true;
+    }
   } else if (specific.length && ctx.platform && !specific.some((f) => f.platform === ctx.platform)) {
     const p = kb.platforms[ctx.platform];
     lines.push(kb.text.no_platform_fact[base].replace('{platform}', p.name[base]).replace('{docs}', p.docs[base]));
     sources.add(p.source.split(';')[0].trim());
   }
-  return { text: lines.join('\n'), sources: [...sources] };
+  return { text: lines.join('\n'), sources: [...sources], askedPlatform };
 }
 
 function label(name: string, line: string, base: Base): string {

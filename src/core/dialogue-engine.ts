@@ -37,7 +37,7 @@ import {
 } from './reminder-turn';
 import { attemptLines, handleAttempt, handleQuery, handleRecipient, handleReport, phrase, smsTimeLines, type HandlerResult, type Turn } from './state-handlers';
 import { formatWeekdayClock } from './time-format';
-import type { Lang, Message, Reply } from './types';
+import { PLATFORMS, type Lang, type Message, type Reply, type ReplyMenu } from './types';
 
 /** How the bot hands users to human agents (HANDOFF_* config). */
 export interface HandoffSettings {
@@ -297,7 +297,12 @@ export class DialogueEngine {
     const base = baseOf(lang);
 
     const handoff = this.options.handoff;
-    const context: PolicyContext | undefined = handoff ? { now, handoff: { afterFallbacks: handoff.afterFallbacks, timeoutMs: handoff.timeoutMs } } : undefined;
+    const picked = message.pickedIntent && this.kb.intents.has(message.pickedIntent) && message.pickedIntent !== FALLBACK ? message.pickedIntent : undefined;
+    const context: PolicyContext = {
+      now,
+      handoff: handoff ? { afterFallbacks: handoff.afterFallbacks, timeoutMs: handoff.timeoutMs } : undefined,
+      picked,
+    };
     const decision = decide(parse, previous, context);
     if (decision.decidedBy === 'forget') {
       const ctx: RenderContext = { lang, variant, platform: null };
@@ -345,12 +350,13 @@ export class DialogueEngine {
     if (intent === FALLBACK) {
       const def = this.kb.intents.get(FALLBACK)!;
       const suggestions = decision.candidates.map((c) => c.intent);
-      const lines = [renderAnswer(this.kb, def, ctx).text, renderDidYouMean(this.kb, suggestionsFor(this.kb, suggestions, ctx), ctx)].filter(Boolean);
+      const block = renderDidYouMean(this.kb, suggestionsFor(this.kb, suggestions, ctx), ctx);
+      const lines = [renderAnswer(this.kb, def, ctx).text, block].filter(Boolean);
       if (suggestions.length) state.pending = { kind: 'choose', options: suggestions };
       else if (asked?.kind === 'recipient') state.pending = asked;
       lines.push(...followUpReminder(turn, previous, this.options.reminders, message));
       const reminder = reminderCommand(previous, state);
-      return { reply: this.reply(ctx, decision, lines, [], suggestions), state, decidedBy: decision.decidedBy, reminder };
+      return { reply: this.reply(ctx, decision, lines, [], suggestions, block), state, decidedBy: decision.decidedBy, reminder };
     }
 
     const def = this.kb.intents.get(intent)!;
@@ -382,10 +388,12 @@ export class DialogueEngine {
       default: {
         const answer = renderAnswer(this.kb, def, ctx);
         handled = { lines: [...this.personalLines(intent, turn), answer.text], sources: answer.sources };
+        // The answer asked which platform, promising that platform's steps: a bare reply gets them.
+        if (answer.askedPlatform) state.pending = { kind: 'platform', intent };
       }
     }
     // A question asked mid-flow is answered, and the flow waits for its slot answer afterwards.
-    if (asked?.kind === 'recipient' && intent !== 'sms.recipient' && state.pending === null) state.pending = asked;
+    if (asked?.kind === 'recipient' && intent !== 'sms.recipient' && (state.pending === null || state.pending.kind === 'platform')) state.pending = asked;
     const reminderLines = intent.startsWith('reminder.') ? [] : followUpReminder(turn, previous, this.options.reminders, message);
     return {
       reply: this.reply(ctx, decision, [...privacy.lines, ...handled.lines, ...reminderLines], [...privacy.sources, ...handled.sources], def.related),
@@ -512,15 +520,58 @@ export class DialogueEngine {
     return [];
   }
 
-  private reply(ctx: RenderContext, decision: Decision, lines: string[], sources: string[], suggest: string[]): Reply {
-    return {
-      text: localize(lines.join('\n'), ctx),
+  private reply(ctx: RenderContext, decision: Decision, lines: string[], sources: string[], suggest: string[], didYouMean = ''): Reply {
+    const raw = lines.join('\n');
+    const suggestions = suggestionsFor(this.kb, suggest, ctx).map((s) => ({ ...s, question: localize(s.question, ctx) }));
+    const reply: Reply = {
+      text: localize(raw, ctx),
       intent: decision.intent,
       confidence: decision.confidence,
       decidedBy: decision.decidedBy,
       lang: ctx.lang,
-      suggestions: suggestionsFor(this.kb, suggest, ctx).map((s) => ({ ...s, question: localize(s.question, ctx) })),
+      suggestions,
       sources: [...new Set(sources)],
+    };
+    const menu = this.menuFor(ctx, raw, didYouMean ? suggestions : [], didYouMean);
+    if (menu) reply.menu = menu;
+    return reply;
+  }
+
+  /**
+   * The reply's choices as a menu a channel can show as buttons: the did-you-mean list, or the
+   * question which platform (asked only while none is known). `rest` is the text without them.
+   */
+  private menuFor(ctx: RenderContext, raw: string, suggestions: Reply['suggestions'], didYouMean: string): ReplyMenu | undefined {
+    const base = baseOf(ctx.lang);
+    const text = this.kb.text;
+    const without = (block: string) =>
+      localize(
+        raw
+          .replace(block, '')
+          .replace(/\n{3,}/g, '\n\n')
+          .trim(),
+        ctx,
+      );
+    if (didYouMean && suggestions.length && raw.includes(didYouMean)) {
+      return {
+        kind: 'did_you_mean',
+        head: localize(text.did_you_mean[base], ctx),
+        choices: suggestions.map((s) => ({ id: `intent:${s.intent}`, label: s.question })),
+        tail: localize(text.menu_tap_or_ask[base], ctx),
+        rest: without(didYouMean),
+        plain: localize(didYouMean, ctx),
+      };
+    }
+    if (ctx.platform) return undefined;
+    const question = [text.ask_platform[base], text.which_platform[base]].find((q) => raw.includes(q));
+    if (!question) return undefined;
+    return {
+      kind: 'platform',
+      head: localize(question, ctx),
+      choices: PLATFORMS.map((p) => ({ id: `platform:${p}`, label: localize(this.kb.platforms[p].name[base], ctx) })),
+      tail: '',
+      rest: without(question),
+      plain: localize(question, ctx),
     };
   }
 }

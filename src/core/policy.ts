@@ -46,6 +46,8 @@ export interface PolicyContext {
   /** The message time. */
   now: Date;
   handoff?: { afterFallbacks: number; timeoutMs: number };
+  /** An intent the user tapped in a menu (a WeChat msgmenu did-you-mean entry), already checked to exist. */
+  picked?: string;
 }
 
 /** Whether a handoff ran out: no message from the user for `timeoutMs` (WeChat's own kf sessions close the same way). */
@@ -85,7 +87,7 @@ function answersRecipientQuestion(parse: Parse): boolean {
 export function decide(parse: Parse, state: ConversationState, context?: PolicyContext): Decision {
   const h = context?.handoff;
   const e = parse.entities;
-  if (!h || e.forget) return decideIntent(parse, state);
+  if (!h || e.forget) return decideIntent(parse, state, context?.picked);
   const expired = handoffExpired(state, context.now, h.timeoutMs);
   if (state.handoff?.active && !expired) {
     // "结束人工", "back to the bot": the bot takes the conversation back.
@@ -95,7 +97,7 @@ export function decide(parse: Parse, state: ConversationState, context?: PolicyC
   }
   // Saying "结束人工" when no person has the conversation must not start one (it reads like chat.human).
   if (e.endHandoff) return { intent: 'chat.human', confidence: 1, decidedBy: 'handoff_end', candidates: [], handoff: { kind: 'end', reason: 'user' } };
-  const d = decideIntent(parse, state);
+  const d = decideIntent(parse, state, context?.picked);
   if (d.intent === 'chat.human') return { ...d, decidedBy: 'handoff_request', handoff: { kind: 'start', reason: 'requested' } };
   if (d.intent === FALLBACK && h.afterFallbacks > 0 && state.fallbackStreak + 1 >= h.afterFallbacks) {
     return { ...d, intent: 'chat.human', decidedBy: 'handoff_fallbacks', handoff: { kind: 'start', reason: 'fallbacks' } };
@@ -104,13 +106,15 @@ export function decide(parse: Parse, state: ConversationState, context?: PolicyC
 }
 
 /** Which intent this turn answers. Rules are tried in order; the first that applies decides. */
-function decideIntent(parse: Parse, state: ConversationState): Decision {
+function decideIntent(parse: Parse, state: ConversationState, picked?: string): Decision {
   const { entities: e } = parse;
   const from = (intent: string, decidedBy: DecidedBy, confidence = 1): Decision => ({ intent, confidence, decidedBy, candidates: [] });
   const pending = state.pending;
 
   // The user's right to be forgotten comes before anything else the message may say.
   if (e.forget) return from('chat.goodbye', 'forget');
+  // A tapped menu entry says which intent without any doubt, whatever its text looks like now.
+  if (picked) return from(picked, 'choice');
   // "2" right after a did-you-mean list picks that entry.
   if (pending?.kind === 'choose' && e.choice !== undefined && pending.options[e.choice - 1]) return from(pending.options[e.choice - 1], 'choice');
   // "别提醒我" / "stop reminders" and "提醒我" / "remind me before it expires" count at any time.
@@ -126,6 +130,15 @@ function decideIntent(parse: Parse, state: ConversationState): Decision {
   // An answer to the who-gets-the-SMS question continues that flow, unless it is plainly a new question.
   if (pending?.kind === 'recipient' && answersRecipientQuestion(parse) && (parse.short || SLOT_LOOKALIKES.has(classified) || classified === 'sms.recipient')) {
     return from('sms.recipient', 'slot_answer', Math.max(parse.confidence, 0.9));
+  }
+  // "抖音小程序" right after "which platform are you on? I'll give you its exact steps": those steps.
+  if (
+    pending?.kind === 'platform' &&
+    parse.short &&
+    e.platforms.some((p) => p.strength === 'strong' && p.role === 'current' && p.polarity !== 'not') &&
+    (SLOT_LOOKALIKES.has(classified) || classified === pending.intent)
+  ) {
+    return from(pending.intent, 'slot_answer', Math.max(parse.confidence, 0.9));
   }
   // "那如果是变更备案呢", "and if it was a change filing instead?": a new case for the question just answered.
   if (

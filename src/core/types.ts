@@ -15,11 +15,30 @@ export interface Message {
   /** 'json' when it came through the JSON API, whatever `channel` the caller named (replies to it go to REMINDER_WEBHOOK_URL). */
   transport?: 'json';
   messageId?: string;
+  /** An intent the user picked from a menu (a tapped WeChat msgmenu entry); ignored unless it exists. */
+  pickedIntent?: string;
 }
 
 export interface Suggestion {
   intent: string;
   question: string;
+}
+
+/**
+ * Choices a channel may show as tappable buttons (a WeChat msgmenu) in place of the text's own
+ * numbered list or platform question. Choice ids are `intent:<intent id>` or `platform:<platform>`.
+ */
+export interface ReplyMenu {
+  kind: 'did_you_mean' | 'platform';
+  /** The line above the choices. */
+  head: string;
+  choices: { id: string; label: string }[];
+  /** The line below the choices (empty: none). */
+  tail: string;
+  /** The reply text without the list or question the menu stands for. */
+  rest: string;
+  /** That list or question as plain text (what to send where a menu is refused). */
+  plain: string;
 }
 
 export interface Reply {
@@ -32,4 +51,6 @@ export interface Reply {
   suggestions: Suggestion[];
   /** Seeds the answer's facts come from, e.g. "000 §1". */
   sources: string[];
+  /** Set when the reply offers choices a channel can show as buttons. */
+  menu?: ReplyMenu;
 }

@@ -12,6 +12,7 @@ const FIXED = [
   'note',
   'did_you_mean',
   'reply_with_number',
+  'menu_tap_or_ask',
   'which_platform',
   'no_platform_fact',
   'changes_subject',

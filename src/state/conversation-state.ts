@@ -17,7 +17,9 @@ export type Pending =
   /** When the SMS came ("昨晚8点"); `remind` when the user asked for a reminder and the time is what it waits on. */
   | { kind: 'sms_time'; remind?: boolean }
   /** The bot offered a deadline reminder: a bare yes next turn accepts it. */
-  | { kind: 'reminder_offer' };
+  | { kind: 'reminder_offer' }
+  /** The answer to `intent` asked which platform, to give that platform's steps: a bare platform next turn gets them. */
+  | { kind: 'platform'; intent: string };
 
 /** A deadline reminder's state (api.md `state.reminder`): offered, scheduled (at = the next one due), sent, or cancelled. */
 export const REMINDER_STATUSES = ['offered', 'scheduled', 'sent', 'cancelled'] as const;
@@ -131,6 +133,7 @@ function revivePending(v: unknown): Pending | null {
     return { kind: 'choose', options: p.options.filter((o): o is string => typeof o === 'string').slice(0, 3) };
   if (p.kind === 'sms_time') return p.remind === true ? { kind: 'sms_time', remind: true } : { kind: 'sms_time' };
   if (p.kind === 'reminder_offer') return { kind: 'reminder_offer' };
+  if (p.kind === 'platform' && typeof p.intent === 'string') return { kind: 'platform', intent: p.intent };
   return null;
 }
 
@@ -234,6 +237,7 @@ export function carriesFacts(s: ConversationState): boolean {
     s.stage !== 'unknown' ||
     s.smsReceivedAt !== null ||
     s.attemptsUsed !== 0 ||
-    s.pending !== null
+    // Losing "which platform?" costs only the shortcut: the user's reply is still understood.
+    (s.pending !== null && s.pending.kind !== 'platform')
   );
 }

@@ -4,7 +4,7 @@ import { WECHAT_SERVICE_WINDOW, type ServiceWindow, type ServiceWindowDecision, 
 // Both in Lua so a check and its decrement are one step: two instances can't both take the last message.
 const RECORD = `
 local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
-if at and at > tonumber(ARGV[1]) then return 0 end
+if at and at >= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'at', ARGV[1], 'left', ARGV[2])
 redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]))
 return 1`;
@@ -16,6 +16,18 @@ local left = tonumber(redis.call('HGET', KEYS[1], 'left'))
 if not left or left <= 0 then return 'quota_exhausted' end
 redis.call('HINCRBY', KEYS[1], 'left', -1)
 return 'ok'`;
+// Up to ARGV[3] messages (0 to peek): returns how many the window still has, or granted.
+const TAKE = `
+local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
+local now = tonumber(ARGV[1])
+if not at or now - at >= tonumber(ARGV[2]) or now < at then return 0 end
+local left = tonumber(redis.call('HGET', KEYS[1], 'left')) or 0
+if left < 0 then left = 0 end
+local wanted = tonumber(ARGV[3])
+if wanted == 0 then return left end
+local granted = math.min(wanted, left)
+if granted > 0 then redis.call('HINCRBY', KEYS[1], 'left', -granted) end
+return granted`;
 
 /** Service windows shared by every instance (a message on one, a reminder sent by another). */
 export class RedisServiceWindow implements ServiceWindow {
@@ -33,6 +45,15 @@ export class RedisServiceWindow implements ServiceWindow {
     const result = await this.redis.eval(CONSUME, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs);
     if (result === 'ok') return { allowed: true };
     return { allowed: false, reason: result === 'quota_exhausted' ? 'quota_exhausted' : 'outside_window' };
+  }
+
+  async remaining(userKey: string, now: Date): Promise<number> {
+    return Number(await this.redis.eval(TAKE, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs, 0));
+  }
+
+  async take(userKey: string, now: Date, wanted: number): Promise<number> {
+    if (wanted <= 0) return 0;
+    return Number(await this.redis.eval(TAKE, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs, Math.floor(wanted)));
   }
 
   async close(): Promise<void> {}

@@ -15,10 +15,18 @@ export const WECHAT_SERVICE_WINDOW: ServiceWindowRules = { windowMs: 48 * 3600 *
 export type ServiceWindowDecision = { allowed: true } | { allowed: false; reason: 'outside_window' | 'quota_exhausted' };
 
 export interface ServiceWindow {
-  /** The user wrote at `at`: a new window opens with a fresh quota (an older `at` than the one recorded is ignored). */
+  /**
+   * The user wrote at `at`: a new window opens with a fresh quota. An `at` not newer than the one
+   * recorded is ignored, so a platform's retry of the same message (or a second recorder) never
+   * refills a quota already spent.
+   */
   recordInbound(userKey: string, at: Date): Promise<void>;
   /** Take one message of the current window's quota, if the window is open and the quota not used up. */
   tryConsume(userKey: string, now: Date): Promise<ServiceWindowDecision>;
+  /** How many messages the open window still allows (0 outside it). */
+  remaining(userKey: string, now: Date): Promise<number>;
+  /** Take up to `wanted` messages at once; returns how many were granted (0 outside the window). */
+  take(userKey: string, now: Date, wanted: number): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -37,17 +45,34 @@ export class MemoryServiceWindow implements ServiceWindow {
 
   async recordInbound(userKey: string, at: Date): Promise<void> {
     const current = this.entries.get<WindowEntry>(userKey);
-    if (current && current.inboundAt > at.getTime()) return;
+    if (current && current.inboundAt >= at.getTime()) return;
     this.entries.set(userKey, { inboundAt: at.getTime(), left: this.rules.messagesPerInbound });
   }
 
   async tryConsume(userKey: string, now: Date): Promise<ServiceWindowDecision> {
-    const entry = this.entries.get<WindowEntry>(userKey);
-    if (!entry || now.getTime() - entry.inboundAt >= this.rules.windowMs || now.getTime() < entry.inboundAt)
-      return { allowed: false, reason: 'outside_window' };
+    const entry = this.open(userKey, now);
+    if (!entry) return { allowed: false, reason: 'outside_window' };
     if (entry.left <= 0) return { allowed: false, reason: 'quota_exhausted' };
     entry.left -= 1;
     return { allowed: true };
+  }
+
+  async remaining(userKey: string, now: Date): Promise<number> {
+    return Math.max(0, this.open(userKey, now)?.left ?? 0);
+  }
+
+  async take(userKey: string, now: Date, wanted: number): Promise<number> {
+    const entry = this.open(userKey, now);
+    if (!entry) return 0;
+    const granted = Math.max(0, Math.min(wanted, entry.left));
+    entry.left -= granted;
+    return granted;
+  }
+
+  private open(userKey: string, now: Date): WindowEntry | undefined {
+    const entry = this.entries.get<WindowEntry>(userKey);
+    if (!entry || now.getTime() - entry.inboundAt >= this.rules.windowMs || now.getTime() < entry.inboundAt) return undefined;
+    return entry;
   }
 
   async close(): Promise<void> {

@@ -84,3 +84,64 @@ describe('DialogueEngine answers', () => {
     expect(JSON.stringify(await store.get('h'))).not.toMatch(/13812345678/);
   });
 });
+
+describe('DialogueEngine: the platform question and menus', () => {
+  it('gives the promised platform steps when the user answers "which platform?" with just a platform', async () => {
+    const { engine } = newEngine();
+    const first = await say(engine, 'pq1', '核验短信过期了怎么重新发');
+    expect(first.reply.menu?.kind).toBe('platform');
+    expect(first.reply.text).not.toMatch(/重新发送短信/);
+    const { reply, state } = await say(engine, 'pq1', '抖音小程序');
+    expect(reply.intent).toBe(first.reply.intent);
+    expect(reply.decidedBy).toBe('slot_answer');
+    expect(state.platform).toBe('douyin');
+    expect(reply.text).toMatch(/抖音开放平台/);
+    expect(reply.menu).toBeUndefined();
+  });
+
+  it('does the same in English and keeps a longer message as a new question', async () => {
+    const { engine } = newEngine();
+    const first = await say(engine, 'pq2', 'how do I resend the verification SMS');
+    expect(first.reply.menu?.kind).toBe('platform');
+    expect((await say(engine, 'pq2', 'WeChat')).reply.intent).toBe(first.reply.intent);
+    const other = newEngine().engine;
+    await say(other, 'pq3', 'how do I resend the verification SMS');
+    const { reply } = await say(other, 'pq3', 'on Douyin, what happens if I type the wrong code five times?');
+    expect(reply.intent).not.toBe(first.reply.intent);
+  });
+
+  it('describes the platform question as a menu: the three platforms, and the text without the question', async () => {
+    const { engine } = newEngine();
+    const { reply } = await say(engine, 'pm1', '短信多久能收到');
+    const menu = reply.menu!;
+    expect(menu.choices.map((c) => c.id)).toEqual(['platform:wechat', 'platform:douyin', 'platform:tencent_cloud']);
+    expect(menu.choices.map((c) => c.label)).toEqual(['微信小程序', '抖音小程序', '腾讯云网站']);
+    expect(reply.text).toContain(menu.plain);
+    expect(menu.rest).not.toContain(menu.plain);
+    expect(menu.rest.length).toBeGreaterThan(0);
+    expect(reply.text.replace(menu.plain, '').trim()).toBe(menu.rest);
+  });
+
+  it('describes a did-you-mean list as a menu of intents, and a tapped entry answers that intent', async () => {
+    const { engine } = newEngine();
+    const fallback = (await say(engine, 'dm1', '短信')).reply;
+    expect(fallback.intent).toBe('fallback');
+    if (!fallback.menu) throw new Error('no menu');
+    expect(fallback.menu.kind).toBe('did_you_mean');
+    expect(fallback.menu.choices.length).toBeGreaterThan(0);
+    expect(fallback.menu.choices.every((c) => c.id.startsWith('intent:'))).toBe(true);
+    expect(fallback.text).toContain(fallback.menu.plain);
+    expect(fallback.menu.rest).not.toMatch(/^1\. /m);
+    const picked = fallback.menu.choices[fallback.menu.choices.length - 1].id.slice('intent:'.length);
+    const { reply } = await engine.handle({ userId: 'dm1', text: fallback.menu.choices[0].label, timestamp: at, channel: 'test', pickedIntent: picked });
+    expect(reply.intent).toBe(picked);
+    expect(reply.decidedBy).toBe('choice');
+  });
+
+  it('ignores a picked intent that does not exist', async () => {
+    const { engine } = newEngine();
+    const { reply } = await engine.handle({ userId: 'dm2', text: '验证码有效期多久', timestamp: at, channel: 'test', pickedIntent: 'no.such_intent' });
+    expect(reply.intent).toBe('verify.validity');
+    expect(reply.decidedBy).not.toBe('choice');
+  });
+});

@@ -49,6 +49,28 @@ function serviceWindowContract(name: string, make: () => ServiceWindow) {
       expect(await window.tryConsume(u, at(50 * H))).toEqual({ allowed: true });
     });
 
+    it('does not refill a spent quota when the same message is recorded again (a retry, a second recorder)', async () => {
+      const u = user();
+      await window.recordInbound(u, at(0));
+      expect(await window.take(u, at(1), 5)).toBe(5);
+      await window.recordInbound(u, at(0));
+      expect(await window.remaining(u, at(2))).toBe(0);
+      expect(await window.tryConsume(u, at(2))).toEqual({ allowed: false, reason: 'quota_exhausted' });
+    });
+
+    it('takes several messages at once, never more than are left, and reports what is left', async () => {
+      const u = user();
+      expect(await window.remaining(u, at(0))).toBe(0);
+      expect(await window.take(u, at(0), 2)).toBe(0);
+      await window.recordInbound(u, at(0));
+      expect(await window.remaining(u, at(1))).toBe(5);
+      expect(await window.take(u, at(1), 3)).toBe(3);
+      expect(await window.remaining(u, at(2))).toBe(2);
+      expect(await window.take(u, at(2), 4)).toBe(2);
+      expect(await window.take(u, at(3), 1)).toBe(0);
+      expect(await window.remaining(u, at(48 * H))).toBe(0);
+    });
+
     it("does not spend one user's quota on another", async () => {
       const [a, b] = [user(), user()];
       await window.recordInbound(a, at(0));

@@ -44,20 +44,50 @@ export class WechatApiClient {
 
   /** Send a text through the customer-service message API (allowed within 48 h of the user's message). */
   async sendText(openId: string, content: string): Promise<void> {
+    await this.post('/cgi-bin/message/custom/send', { touser: openId, msgtype: 'text', text: { content } }, 'custom send');
+  }
+
+  /**
+   * Send a menu message (msgmenu): the user taps a choice, which comes back as a text message with
+   * `bizmsgmenuid` set to the choice's id. Unverified accounts get errcode 40200 (WechatApiError).
+   */
+  async sendMenu(openId: string, menu: { head: string; choices: { id: string; label: string }[]; tail: string }): Promise<void> {
+    const msgmenu = { head_content: menu.head, list: menu.choices.map((c) => ({ id: c.id, content: c.label })), tail_content: menu.tail };
+    await this.post('/cgi-bin/message/custom/send', { touser: openId, msgtype: 'msgmenu', msgmenu }, 'menu send');
+  }
+
+  /** Show "typing…" to the user for up to 15 s (customer-service API; costs none of the user's messages). */
+  async typing(openId: string): Promise<void> {
+    await this.post('/cgi-bin/message/custom/typing', { touser: openId, command: 'Typing' }, 'typing');
+  }
+
+  /** POST with the access token, refreshing it once if WeChat says it expired. */
+  private async post(path: string, payload: unknown, what: string): Promise<void> {
     for (let attempt = 0; attempt < 2; attempt++) {
       const token = await this.accessToken(attempt > 0);
-      const url = new URL('/cgi-bin/message/custom/send', this.options.baseUrl);
+      const url = new URL(path, this.options.baseUrl);
       url.searchParams.set('access_token', token);
       const res = await this.fetch(url, {
         method: 'POST',
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ touser: openId, msgtype: 'text', text: { content } }),
+        body: JSON.stringify(payload),
         signal: AbortSignal.timeout(5000),
       });
       const body = (await res.json()) as { errcode?: number };
       if (!body.errcode) return;
-      if (!TOKEN_ERRORS.has(body.errcode) || attempt > 0) throw new Error(`WeChat custom send failed: errcode ${body.errcode}`);
+      if (!TOKEN_ERRORS.has(body.errcode) || attempt > 0) throw new WechatApiError(what, body.errcode);
       log.warn('access token rejected, refreshing', { errcode: body.errcode });
     }
+  }
+}
+
+/** WeChat refused a call; `errcode` says why (the message keeps "errcode N" for log readers). */
+export class WechatApiError extends Error {
+  constructor(
+    what: string,
+    readonly errcode: number,
+  ) {
+    super(`WeChat ${what} failed: errcode ${errcode}`);
+    this.name = 'WechatApiError';
   }
 }
