@@ -20,6 +20,7 @@ import type { ConversationStore } from './state/conversation-store';
 import { Metrics } from './metrics';
 import { newConversationState } from './state/conversation-state';
 import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempotency-store';
+import type { ServiceWindow } from './state/service-window';
 import { GLOBAL_KEY, globalRateLimiter, MemoryRateLimiter, type RateLimitResult, type RateLimiter } from './state/rate-limiter';
 
 const log = moduleLogger('app');
@@ -32,6 +33,8 @@ export interface AppDeps {
   idempotency?: IdempotencyStore;
   /** Tests point the platform API clients at local fakes. */
   wechatApi?: WechatApiClient;
+  /** WeChat's customer-service window, shared with the reminders (Redis with REDIS_URL). */
+  serviceWindow?: ServiceWindow;
   douyinApi?: DouyinApiClient;
   onDouyinProcessed?: (work: Promise<void>) => void;
   onWecomKfProcessed?: (work: Promise<void>) => void;

@@ -64,6 +64,8 @@ const schema = z.object({
   WECHAT_API_BASE: z.string().url().default('https://api.weixin.qq.com'),
   /** WeChat gives up after 5 s: past this, answer "success" and send the reply via the customer-service API. */
   WECHAT_REPLY_TIMEOUT_MS: z.coerce.number().int().positive().default(4500),
+  /** With the AppSecret: a reply not ready after this long shows "typing…" first (0: never). */
+  WECHAT_TYPING_AFTER_MS: z.coerce.number().int().nonnegative().default(1500),
   WECOM_TOKEN: optional,
   WECOM_CORP_ID: optional,
   WECOM_ENCODING_AES_KEY: optional,

@@ -13,6 +13,7 @@ import { moduleLogger } from './logger';
 import { handoffNotifierFrom } from './handoff/handoff-notifier';
 import { Metrics } from './metrics';
 import { wireReminders } from './reminders/reminder-port';
+import { WechatApiClient } from './channels/wechat/wechat-api-client';
 
 const log = moduleLogger('main');
 
@@ -20,8 +21,13 @@ function main(): void {
   const config = loadConfig();
   const metrics = new Metrics();
   const backends = createBackends(config, metrics);
+  // One WeChat API client for replies and reminders: one access_token (a second would invalidate the first).
+  const wechatApi =
+    config.WECHAT_APPID && config.WECHAT_APP_SECRET
+      ? new WechatApiClient({ appId: config.WECHAT_APPID, appSecret: config.WECHAT_APP_SECRET, baseUrl: config.WECHAT_API_BASE })
+      : undefined;
   // BullMQ with REDIS_URL (a worker here, as in every instance), else in-process timers.
-  const reminders = wireReminders(config, backends.store, { registry: metrics.registry });
+  const reminders = wireReminders(config, backends.store, { registry: metrics.registry, wechatClient: wechatApi });
   const notifier = handoffNotifierFrom(config, { claims: backends.claims, metrics });
   const admin = createAdminBackends(config);
   // The engine is built by the reloader, at start and again after teaching, an admin reload or
@@ -63,6 +69,9 @@ function main(): void {
     globalRateLimiter: backends.globalRateLimiter,
     metrics,
     onForget: (userId) => reminders.reminders.cancel(userId),
+    // Replies and reminders spend the same 5 customer-service messages a user's message allows.
+    serviceWindow: reminders.reminders.serviceWindow,
+    wechatApi,
     draining: () => stopping,
     console: { knowledge, bus, store: backends.store, unanswered: backends.unanswered, stats: admin.stats, metrics },
   });

@@ -5,6 +5,7 @@ import type { Message } from '../core/types';
 import type { ConversationStore } from '../state/conversation-store';
 import type { CursorStore } from '../state/cursor-store';
 import type { IdempotencyStore } from '../state/idempotency-store';
+import type { ServiceWindow } from '../state/service-window';
 import type { RateLimitResult } from '../state/rate-limiter';
 import type { DouyinApiClient } from './douyin/douyin-api-client';
 import type { WechatApiClient } from './wechat/wechat-api-client';
@@ -41,6 +42,8 @@ export interface ChannelDeps {
   cursors: CursorStore;
   /** Bilingual canned text from intents/_dialogue.yaml. */
   phrase: (key: string) => string;
+  /** WeChat's customer-service window (48 h, 5 messages per user message), shared with the reminders. */
+  serviceWindow?: ServiceWindow;
   /** Tests point platform API clients at local fakes and wait on background work. */
   wechatApi?: WechatApiClient;
   douyinApi?: DouyinApiClient;

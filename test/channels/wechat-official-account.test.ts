@@ -6,6 +6,7 @@ import { WechatApiClient } from '../../src/channels/wechat/wechat-api-client';
 import { wechatSignature } from '../../src/channels/signatures';
 import { WxBizMsgCrypt } from '../../src/channels/wechat/wx-biz-msg-crypt';
 import { parseWechatXml } from '../../src/channels/wechat/xml';
+import { MemoryServiceWindow, type ServiceWindow } from '../../src/state/service-window';
 import { newEngine, testConfig } from '../helpers';
 
 // The official sample's token, key and appid (shared/spec/wechat-vectors.md).
@@ -14,9 +15,18 @@ const AES_KEY = 'abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG';
 const APPID = 'wx2c2769f8efd9abc2';
 const crypt = new WxBizMsgCrypt({ token: TOKEN, encodingAesKey: AES_KEY, receiveId: APPID });
 
-// A local fake of api.weixin.qq.com: token and customer-service messages.
-const sent: Array<{ touser: string; text: { content: string } }> = [];
+// A local fake of api.weixin.qq.com: token, customer-service messages and the typing status.
+interface SentMessage {
+  touser: string;
+  msgtype: string;
+  text: { content: string };
+  msgmenu: { head_content: string; list: Array<{ id: string; content: string }>; tail_content: string };
+}
+const sent: SentMessage[] = [];
+const typing: Array<{ touser: string; command: string }> = [];
 let tokenRequests = 0;
+/** Set to 40200 to act as an unverified account, which may not send menus. */
+let menuErrcode = 0;
 const fake = http.createServer((req, res) => {
   let body = '';
   req.on('data', (c) => (body += c));
@@ -27,7 +37,13 @@ const fake = http.createServer((req, res) => {
       return res.end(JSON.stringify({ access_token: 'tok', expires_in: 7200 }));
     }
     if (req.url?.startsWith('/cgi-bin/message/custom/send')) {
-      if (sent.length < 100) sent.push(JSON.parse(body));
+      const message = JSON.parse(body) as SentMessage;
+      if (message.msgtype === 'msgmenu' && menuErrcode) return res.end(JSON.stringify({ errcode: menuErrcode, errmsg: 'api unauthorized' }));
+      if (sent.length < 100) sent.push(message);
+      return res.end(JSON.stringify({ errcode: 0 }));
+    }
+    if (req.url?.startsWith('/cgi-bin/message/custom/typing')) {
+      typing.push(JSON.parse(body));
       return res.end(JSON.stringify({ errcode: 0 }));
     }
     res.statusCode = 404;
@@ -45,17 +61,20 @@ afterAll(async () => {
 });
 beforeEach(() => {
   sent.length = 0;
+  typing.length = 0;
+  menuErrcode = 0;
 });
 
-function appWith(env: Record<string, string> = {}, handleDelayMs = 0, longReplies = false) {
+function appWith(env: Record<string, string> = {}, handleDelayMs = 0, longReplies: boolean | number = false, serviceWindow?: ServiceWindow) {
   const { engine, store } = newEngine();
   if (longReplies) {
     // Every FAQ answer fits one message (test/core/answer-quality.test.ts); a reply past 2,048 bytes
     // (several answers' worth) is made here to test how the channel splits one.
+    const copies = longReplies === true ? 8 : longReplies;
     const real = engine.handle.bind(engine);
     engine.handle = async (m) => {
       const r = await real(m);
-      return { ...r, reply: { ...r.reply, text: Array<string>(8).fill(r.reply.text).join('\n\n') } };
+      return { ...r, reply: { ...r.reply, text: Array<string>(copies).fill(r.reply.text).join('\n\n'), menu: undefined } };
     };
   }
   if (handleDelayMs) {
@@ -68,7 +87,7 @@ function appWith(env: Record<string, string> = {}, handleDelayMs = 0, longReplie
   const config = testConfig({ WECHAT_TOKEN: TOKEN, ...env });
   // The customer-service API only when the deployment has the app secret, as in production.
   return {
-    app: createApp({ config, engine: () => engine, store, wechatApi: env.WECHAT_APP_SECRET ? api : undefined }),
+    app: createApp({ config, engine: () => engine, store, wechatApi: env.WECHAT_APP_SECRET ? api : undefined, serviceWindow }),
     store,
   };
 }
@@ -371,6 +390,9 @@ describe('WeChat Official Account: dedup keys are scoped', () => {
 describe('WeChat Official Account: slow and long replies', () => {
   it('answers "success" past the time limit and delivers through the customer-service API', async () => {
     const { app } = appWith({ WECHAT_APP_SECRET: 'secret', WECHAT_REPLY_TIMEOUT_MS: '50' }, 200);
+    await post(app, textXml('我们是微信小程序', 'oSlow'));
+    for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    sent.length = 0;
     const res = await post(app, textXml('验证码有效期多久', 'oSlow'));
     expect(res.text).toBe('success');
     for (let i = 0; i < 100 && sent.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
@@ -420,5 +442,106 @@ describe('WeChat Official Account: rate limit', () => {
     expect((await store.get('wechat:oBusy'))?.attemptsUsed).toBe(0);
     const other = await post(app, textXml('你好', 'oCalm'));
     expect(parseWechatXml(other.text).Content).not.toMatch(/请稍等一分钟/);
+  });
+});
+
+describe('WeChat Official Account: menus, typing and the 5-message budget', () => {
+  const waitFor = async (done: () => boolean) => {
+    for (let i = 0; i < 150 && !done(); i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  const tap = (id: string, content: string, from: string) => textXml(content, from).replace('</xml>', `<bizmsgmenuid>${id}</bizmsgmenuid></xml>`);
+
+  it('asks for the platform with a tappable menu, and a tapped platform gets that platform’s steps', async () => {
+    const { app, store } = appWith({ WECHAT_APP_SECRET: 'secret' });
+    const res = await post(app, textXml('核验短信过期了怎么重新发', 'oMenuP'));
+    const passive = parseWechatXml(res.text).Content;
+    expect(passive).toMatch(/beian\.miit\.gov\.cn/);
+    expect(passive).not.toMatch(/告诉我你在哪个平台/);
+    await waitFor(() => sent.length > 0);
+    expect(sent.filter((m) => m.touser === 'oMenuP')).toHaveLength(1);
+    expect(sent[0]).toMatchObject({ touser: 'oMenuP', msgtype: 'msgmenu' });
+    expect(sent[0].msgmenu.head_content).toMatch(/哪个平台/);
+    expect(sent[0].msgmenu.list).toEqual([
+      { id: 'platform:wechat', content: '微信小程序' },
+      { id: 'platform:douyin', content: '抖音小程序' },
+      { id: 'platform:tencent_cloud', content: '腾讯云网站' },
+    ]);
+    const choice = sent[0].msgmenu.list[1];
+    const answer = parseWechatXml((await post(app, tap(choice.id, choice.content, 'oMenuP'))).text).Content;
+    expect((await store.get('wechat:oMenuP'))?.platform).toBe('douyin');
+    expect(answer).toMatch(/重新发送短信/);
+    expect(answer).not.toMatch(/去完善/);
+  });
+
+  it('sends did-you-mean choices as a menu, and a tap answers the chosen intent whatever its text', async () => {
+    const { app, store } = appWith({ WECHAT_APP_SECRET: 'secret' });
+    const passive = parseWechatXml((await post(app, textXml('短信', 'oMenuD'))).text).Content;
+    expect(passive).not.toMatch(/^1\. /m);
+    await waitFor(() => sent.length > 0);
+    const menu = sent.find((m) => m.msgtype === 'msgmenu')!.msgmenu;
+    expect(menu.list.length).toBeGreaterThan(0);
+    expect(menu.list.every((c) => c.id.startsWith('intent:'))).toBe(true);
+    const last = menu.list[menu.list.length - 1];
+    await post(app, tap(last.id, '随便什么字', 'oMenuD'));
+    expect((await store.get('wechat:oMenuD'))?.lastIntent).toBe(last.id.slice('intent:'.length));
+  });
+
+  it('falls back to the numbered text where menus are refused (40200, unverified account)', async () => {
+    menuErrcode = 40200;
+    const { app } = appWith({ WECHAT_APP_SECRET: 'secret' });
+    await post(app, textXml('短信', 'oMenuRefused'));
+    const mine = () => sent.filter((m) => m.touser === 'oMenuRefused');
+    await waitFor(() => mine().length > 0);
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0].msgtype).toBe('text');
+    expect(mine()[0].text.content).toMatch(/^1\. /m);
+    expect(mine()[0].text.content).toMatch(/回复序号/);
+  });
+
+  it('keeps the question in the passive text when no API is configured', async () => {
+    const { app } = appWith();
+    const passive = parseWechatXml((await post(app, textXml('核验短信过期了怎么重新发', 'oNoApi'))).text).Content;
+    expect(passive).toMatch(/告诉我你在哪个平台/);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(sent.filter((m) => m.touser === 'oNoApi')).toHaveLength(0);
+  });
+
+  it('never spends more than the 5 messages one user message allows, and says when it shortened', async () => {
+    const window = new MemoryServiceWindow();
+    const { app } = appWith({ WECHAT_APP_SECRET: 'secret' }, 0, 40, window);
+    const res = await post(app, textXml('核验短信发给谁', 'oBudget'));
+    expect(Buffer.byteLength(parseWechatXml(res.text).Content)).toBeLessThanOrEqual(2048);
+    await waitFor(() => sent.length >= 5);
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = sent.filter((m) => m.touser === 'oBudget');
+    expect(mine).toHaveLength(5);
+    expect(mine.every((m) => Buffer.byteLength(m.text.content) <= 2048)).toBe(true);
+    expect(mine[4].text.content).toMatch(/回答较长/);
+    // A reminder now would find nothing left of this message's quota.
+    expect(await window.tryConsume('wechat:oBudget', new Date())).toEqual({ allowed: false, reason: 'quota_exhausted' });
+  });
+
+  it('counts what was already spent: with the quota used up, the reply is one shortened passive message', async () => {
+    const window = new MemoryServiceWindow();
+    const { app } = appWith({ WECHAT_APP_SECRET: 'secret' }, 0, 8, window);
+    const xml = textXml('核验短信发给谁', 'oSpent');
+    // Another sender (a reminder, an earlier long answer) used this message's five.
+    await window.recordInbound('wechat:oSpent', new Date(Number(/<CreateTime>(\d+)/.exec(xml)![1]) * 1000));
+    expect(await window.take('wechat:oSpent', new Date(), 5)).toBe(5);
+    const passive = parseWechatXml((await post(app, xml)).text).Content;
+    expect(passive).toMatch(/回答较长/);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(sent.filter((m) => m.touser === 'oSpent')).toHaveLength(0);
+  });
+
+  it('shows "typing…" before a slow reply, once, and not before a quick one', async () => {
+    const slow = appWith({ WECHAT_APP_SECRET: 'secret', WECHAT_TYPING_AFTER_MS: '30' }, 300);
+    const xml = textXml('我们是微信小程序', 'oTyping');
+    await Promise.all([post(slow.app, xml), post(slow.app, xml)]);
+    expect(typing).toEqual([{ touser: 'oTyping', command: 'Typing' }]);
+    const quick = appWith({ WECHAT_APP_SECRET: 'secret', WECHAT_TYPING_AFTER_MS: '1000' });
+    await post(quick.app, textXml('我们是微信小程序', 'oQuick'));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(typing.filter((t) => t.touser === 'oQuick')).toHaveLength(0);
   });
 });

@@ -1,3 +1,4 @@
+import type { ReplyMenu } from '../../core/types';
 import type { HandleMessage } from '../channel';
 import { limitText } from '../message-text';
 import { messageTimeOrNow } from '../message-time';
@@ -47,6 +48,17 @@ export interface InboundTurn {
   text: string | null;
   /** A handoff is active after this message: the platform's agents should get it. */
   handoff: boolean;
+  /** Choices the reply offers, for channels that can show them as buttons. */
+  menu?: ReplyMenu;
+}
+
+/**
+ * A tapped WeChat msgmenu entry arrives as text with `bizmsgmenuid` (the id the bot gave it): an
+ * intent id picks that answer whatever the text, a platform id is answered as its name (the tap's text).
+ */
+export function pickedIntentOf(fields: Record<string, string>): string | undefined {
+  const id = fields.bizmsgmenuid;
+  return id?.startsWith('intent:') ? id.slice('intent:'.length) : undefined;
 }
 
 /**
@@ -71,8 +83,9 @@ export async function turnFor(
     timestamp: createTimeOf(fields),
     channel,
     messageId: fields.MsgId,
+    pickedIntent: pickedIntentOf(fields),
   });
-  return { text: reply.text, handoff: state.handoff?.active === true };
+  return { text: reply.text, handoff: state.handoff?.active === true, menu: reply.menu };
 }
 
 /** The text part of turnFor(): what to say, or null. */

@@ -1,8 +1,10 @@
 import express, { type Request, type Response, type Router } from 'express';
+import type { ReplyMenu } from '../../core/types';
 import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
+import { MemoryServiceWindow, type ServiceWindow } from '../../state/service-window';
 import type { ChannelModule, HandleMessage } from '../channel';
-import { WechatApiClient } from './wechat-api-client';
+import { WechatApiClient, WechatApiError } from './wechat-api-client';
 import { freshTimestamp, safeEqual, sha256Hex, wechatSignature } from '../signatures';
 import { sendError } from '../../http-errors';
 import { createTimeOf, dedupKey, inboundOf, turnFor } from './inbound';
@@ -36,13 +38,28 @@ export interface WechatOfficialAccountOptions {
   menuQuestion?: (eventKey: string) => string | undefined;
   /** Whether a human agent has this user now (for messages the engine doesn't read: images, voice). */
   handoffActive?: (userKey: string, at: Date) => Promise<boolean>;
+  /**
+   * WeChat's 48 h / 5 messages per user message for the customer-service API, shared with the
+   * reminders (Redis with REDIS_URL); in memory when not given.
+   */
+  serviceWindow?: ServiceWindow;
+  /** With the API: a reply not ready after this many ms shows "typing…" first (0: never). */
+  typingAfterMs?: number;
 }
 
-/** What one message gets: text parts to send, or a transfer to WeChat's customer-service system. */
+/** What one message gets: a text (empty: nothing to say) and its choices, or a transfer to WeChat's customer-service system. */
 interface WechatTurn {
-  parts: string[];
+  text: string;
   transfer: boolean;
+  /** Choices to send as a tappable msgmenu through the customer-service API. */
+  menu?: ReplyMenu;
 }
+
+/** One message through the customer-service API. */
+type Outgoing = { kind: 'text'; text: string } | { kind: 'menu'; menu: ReplyMenu };
+
+// errcodes after which a plain-text copy of a refused menu would be refused too (window closed, quota).
+const WINDOW_ERRORS = new Set([45015, 45047]);
 
 /**
  * The WeChat Official Account message server at /wechat: URL verification, plaintext, compatible
@@ -53,7 +70,13 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
   const crypt = o.encodingAesKey && o.appId ? new WxBizMsgCrypt({ token: o.token, encodingAesKey: o.encodingAesKey, receiveId: o.appId }) : undefined;
   // Within one instance, the API sends of a message are started once even if retries share its claim.
   const claimedHere = new Set<string>();
-  const forget = (key: string) => setTimeout(() => claimedHere.delete(key), DEDUP_TTL_S * 1000).unref();
+  const typedHere = new Set<string>();
+  const forget = (key: string) =>
+    setTimeout(() => {
+      claimedHere.delete(key);
+      typedHere.delete(key);
+    }, DEDUP_TTL_S * 1000).unref();
+  const window = o.serviceWindow ?? new MemoryServiceWindow();
 
   const signed = (req: Request): boolean => {
     const { signature, timestamp, nonce } = req.query as Record<string, string | undefined>;
@@ -99,46 +122,109 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       return sendError(res, 403, 'replayed_request', 'This timestamp and nonce were already used with another message.');
 
     const key = dedupKey('wechat', fields);
+    const openId = fields.FromUserName;
+    const userKey = `wechat:${openId}`;
+    const now = createTimeOf(fields);
+    // Every user message opens WeChat's 48 h window with its 5 customer-service messages (a retry
+    // of the same message does not refill it).
+    if (o.api) await window.recordInbound(userKey, now).catch((err) => log.warn('service window not recorded', { error: (err as Error).message }));
     const turn = o.idempotency.once(key, DEDUP_TTL_S, () => replyFor(fields));
+    const typing = startTyping(key, openId, fields, turn);
     const timedOut = Symbol('timeout');
     let timer: NodeJS.Timeout | undefined;
     const first = await Promise.race([turn, new Promise<typeof timedOut>((r) => (timer = setTimeout(() => r(timedOut), o.replyTimeoutMs)))]);
     clearTimeout(timer);
+    if (first !== timedOut) clearTimeout(typing);
 
     // Who delivers the reply, decided once per message through the idempotency store, so a retry
     // on this or another instance never delivers it a second time: the first request to finish in
     // time answers passively (and sends any rest through the API); the first to time out hands it
     // to the customer-service API.
     const delivery = await o.idempotency.once(`${key}:delivery`, DEDUP_TTL_S, async () => (first === timedOut ? 'api' : 'passive'));
-    let passive: string | null = null;
-    const late = (parts: string[]) => {
-      if (!parts.length || claimedHere.has(key)) return;
+    // The API sends of this message start once per instance (retries share the delivery decision).
+    const claim = () => {
+      if (claimedHere.has(key)) return false;
       claimedHere.add(key);
       forget(key);
-      sendViaApi(fields.FromUserName, parts).catch((err) => log.error('follow-up failed', { key, error: (err as Error).message }));
+      return true;
+    };
+    const send = (messages: Outgoing[]) => {
+      if (messages.length) sendViaApi(openId, messages).catch((err) => log.error('follow-up failed', { key, error: (err as Error).message }));
     };
     if (first === timedOut) {
-      if (delivery === 'api' && !claimedHere.has(key)) {
-        claimedHere.add(key);
-        forget(key);
+      if (delivery === 'api' && claim()) {
         turn
-          .then((r) => sendViaApi(fields.FromUserName, r?.parts ?? []))
-          .catch((err) => log.error('late reply failed', { key, error: (err as Error).message }));
+          .then(async (r) => (r && r.text ? send((await plan(userKey, r, false)).api) : undefined))
+          .catch((err) => log.error('late reply failed', { key, error: (err as Error).message }))
+          .finally(() => clearTimeout(typing));
       }
-    } else if (delivery === 'passive' && first?.transfer) {
+      return res.type('text/plain').send('success');
+    }
+    if (delivery === 'passive' && first?.transfer) {
       // A human agent has the user: WeChat's customer-service system (多客服) takes the message. The
       // handoff's first reply ("a person will take over") follows through the API when it is there.
-      const xml = transferReplyXml(fields.FromUserName, fields.ToUserName, Date.now() / 1000, o.kfAccount);
-      if (o.api) late(first.parts);
+      const xml = transferReplyXml(openId, fields.ToUserName, Date.now() / 1000, o.kfAccount);
+      if (o.api && first.text && claim()) send((await plan(userKey, first, false)).api);
       return res.type('application/xml').send(secure && crypt ? crypt.encryptReply(xml, timestamp!, nonce!) : xml);
-    } else if (delivery === 'passive' && first && first.parts.length > 0) {
-      passive = first.parts[0];
-      if (first.parts.length > 1 && o.api) late(first.parts.slice(1));
     }
-    if (passive === null) return res.type('text/plain').send('success');
-    const xml = textReplyXml(fields.FromUserName, fields.ToUserName, Date.now() / 1000, passive);
+    if (delivery !== 'passive' || !first || !first.text) return res.type('text/plain').send('success');
+    const planned = await plan(userKey, first, true);
+    if (planned.api.length && claim()) send(planned.api);
+    if (planned.passive === null) return res.type('text/plain').send('success');
+    const xml = textReplyXml(openId, fields.ToUserName, Date.now() / 1000, planned.passive);
     res.type('application/xml').send(secure && crypt ? crypt.encryptReply(xml, timestamp!, nonce!) : xml);
   });
+
+  /**
+   * How a reply goes out: the passive reply (when in time) and what follows through the
+   * customer-service API, within the messages the user's message allows. Choices go as a menu when
+   * one message of the quota is left for it; otherwise the text keeps its own list. What does not
+   * fit the messages left is shortened into the last one, saying so.
+   */
+  async function plan(userKey: string, turn: WechatTurn, passive: boolean): Promise<{ passive: string | null; api: Outgoing[] }> {
+    const free = passive ? 1 : 0;
+    if (!o.api) return { passive: passive ? fitOneMessage(turn.text, o.phrase('channel_truncated'), MAX_REPLY_BYTES) : null, api: [] };
+    const at = new Date();
+    const left = await window.remaining(userKey, at).catch(() => 0);
+    if (turn.menu && turn.menu.rest) {
+      const parts = splitUtf8(turn.menu.rest, MAX_REPLY_BYTES);
+      const wanted = parts.length + 1 - free;
+      if (wanted <= left) {
+        const granted = await window.take(userKey, at, wanted).catch(() => 0);
+        if (granted === wanted) return split(parts, free, [{ kind: 'menu', menu: turn.menu }]);
+      }
+    }
+    let parts = splitUtf8(turn.text, MAX_REPLY_BYTES);
+    const granted = parts.length - free > 0 ? await window.take(userKey, at, parts.length - free).catch(() => 0) : 0;
+    const total = granted + free;
+    if (total < parts.length) {
+      log.warn('reply shortened: the service window allows no more messages', { user: userKey, parts: parts.length, sent: total });
+      if (total === 0) return { passive: null, api: [] };
+      const rest = parts.slice(total - 1).join('\n');
+      parts = [...parts.slice(0, total - 1), fitOneMessage(rest, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
+    }
+    return split(parts, free, []);
+  }
+
+  function split(parts: string[], free: number, extra: Outgoing[]): { passive: string | null; api: Outgoing[] } {
+    const texts = parts.slice(free).map((text): Outgoing => ({ kind: 'text', text }));
+    return { passive: free ? (parts[0] ?? null) : null, api: [...texts, ...extra] };
+  }
+
+  /** "typing…" when a text message's reply is slow, once per message; the timer is cleared when it is ready. */
+  function startTyping(key: string, openId: string, fields: Record<string, string>, turn: Promise<unknown>): NodeJS.Timeout | undefined {
+    const api = o.api;
+    if (!api || !o.typingAfterMs || inboundOf(fields).kind !== 'text') return undefined;
+    const timer = setTimeout(() => {
+      if (typedHere.has(key)) return;
+      typedHere.add(key);
+      forget(key);
+      api.typing(openId).catch((err) => log.debug('typing not shown', { error: (err as Error).message }));
+    }, o.typingAfterMs);
+    timer.unref();
+    void turn.finally(() => clearTimeout(timer)).catch(() => undefined);
+    return timer;
+  }
 
   /** Whether `pairKey` is (now) bound to the body with this hash; the first body seen wins. */
   async function pairBoundTo(pairKey: string, bodyHash: string): Promise<boolean> {
@@ -146,7 +232,7 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     return (await o.idempotency.once(pairKey, ttl, async () => bodyHash)) === bodyHash;
   }
 
-  /** The reply as parts that each fit one WeChat message (none when nothing is to be said), or a transfer. */
+  /** The reply to one message (null: nothing to say), or a transfer to WeChat's customer-service system. */
   async function replyFor(fields: Record<string, string>): Promise<WechatTurn | null> {
     const inbound = inboundOf(fields);
     // An image or a voice note while a person has the user goes to that person too; events never do.
@@ -155,7 +241,7 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       o.handoffActive &&
       (await o.handoffActive(`wechat:${fields.FromUserName}`, createTimeOf(fields)).catch(() => false))
     ) {
-      return { parts: [], transfer: true };
+      return { text: '', transfer: true };
     }
     // A custom-menu button asks its question, unless a person has the user (events never go to them).
     const asked = fields.MsgType === 'event' && fields.Event === 'CLICK' ? o.menuQuestion?.(fields.EventKey ?? '') : undefined;
@@ -163,20 +249,31 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       if (o.handoffActive && (await o.handoffActive(`wechat:${fields.FromUserName}`, createTimeOf(fields)).catch(() => false))) return null;
       fields = { ...fields, MsgType: 'text', Content: asked };
     }
-    const { text, handoff } = await turnFor('wechat', fields, o.handle, o.phrase);
+    const { text, handoff, menu } = await turnFor('wechat', fields, o.handle, o.phrase);
     if (text === null) return null;
-    if (!text) return { parts: [], transfer: handoff };
-    // With the API the rest follows as more messages; without it, one shortened message says so.
-    const parts = o.api ? splitUtf8(text, MAX_REPLY_BYTES) : [fitOneMessage(text, o.phrase('channel_truncated'), MAX_REPLY_BYTES)];
-    return { parts, transfer: handoff };
+    return { text, transfer: handoff, menu: o.api && !handoff ? menu : undefined };
   }
 
-  async function sendViaApi(openId: string, parts: string[]): Promise<void> {
-    if (!o.api) {
+  async function sendViaApi(openId: string, messages: Outgoing[]): Promise<void> {
+    const api = o.api;
+    if (!api) {
       log.warn('reply missed the passive window and WECHAT_APP_SECRET is not set: not delivered', { user: `wechat:${openId}` });
       return;
     }
-    for (const part of parts) await o.api.sendText(openId, part);
+    for (const m of messages) {
+      if (m.kind === 'text') {
+        await api.sendText(openId, m.text);
+        continue;
+      }
+      try {
+        await api.sendMenu(openId, m.menu);
+      } catch (err) {
+        // Unverified accounts can't send menus (40200): the same choices as numbered text instead.
+        if (!(err instanceof WechatApiError) || WINDOW_ERRORS.has(err.errcode)) throw err;
+        log.info('menu refused, sent as text', { errcode: err.errcode });
+        await api.sendText(openId, m.menu.plain);
+      }
+    }
   }
 
   return router;
@@ -187,7 +284,7 @@ export const wechatOfficialAccountChannel: ChannelModule = {
   name: 'wechat',
   path: '/wechat',
   isConfigured: (config) => Boolean(config.WECHAT_TOKEN),
-  mount: ({ config, handle, idempotency, phrase, engine, wechatApi }) =>
+  mount: ({ config, handle, idempotency, phrase, engine, wechatApi, serviceWindow }) =>
     wechatOfficialAccountRouter({
       token: config.WECHAT_TOKEN!,
       appId: config.WECHAT_APPID,
@@ -206,5 +303,7 @@ export const wechatOfficialAccountChannel: ChannelModule = {
       kfAccount: config.WECHAT_KF_ACCOUNT,
       handoffActive: (userKey, at) => engine().handoffActive(userKey, at),
       menuQuestion: (key) => engine().menuQuestion(key),
+      serviceWindow,
+      typingAfterMs: config.WECHAT_TYPING_AFTER_MS,
     }),
 };
