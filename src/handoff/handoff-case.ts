@@ -1,18 +1,11 @@
 import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { localize } from '../core/answer-renderer';
 import { formatBeijingMinute, formatDuration } from '../core/time-format';
-import type { Lang, Platform } from '../core/types';
-import { toApiState, type ConversationState, type FilingType, type HandoffReason, type Stage, type StateRules } from '../state/conversation-state';
+import type { Lang } from '../core/types';
+import { toApiState, type ApiState, type ConversationState, type HandoffReason, type StateRules } from '../state/conversation-state';
 
 /** The structured case an agent gets with a handoff (api.md `handoff.case`); times ISO 8601. */
-export interface HandoffCase {
-  platform: Platform | null;
-  filingType: FilingType | null;
-  stage: Stage;
-  smsReceivedAt: string | null;
-  deadline: string | null;
-  attemptsUsed: number;
-  attemptsLeft: number;
+export interface HandoffCase extends Pick<ApiState, 'platform' | 'filingType' | 'stage' | 'smsReceivedAt' | 'deadline' | 'attemptsUsed' | 'attemptsLeft'> {
   /** The user's language. */
   lang: Lang | null;
   /** The channel whose agents took the user over. */

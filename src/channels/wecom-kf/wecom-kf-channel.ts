@@ -1,16 +1,14 @@
 import express, { type Request, type Response, type Router } from 'express';
-import { sendError } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import type { CursorStore } from '../../state/cursor-store';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { ChannelModule, HandleMessage } from '../channel';
 import { limitText } from '../message-text';
 import { messageTimeOrNow } from '../message-time';
-import { freshTimestamp } from '../signatures';
 import { WecomApiClient } from '../wecom/wecom-api-client';
-import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
-import { wecomUrlVerification } from '../wecom/wecom-url-verification';
-import { parseWechatXml, splitUtf8, XmlError } from '../wechat/xml';
+import { WxBizMsgCrypt } from '../wechat/wx-biz-msg-crypt';
+import { decryptWecomCallback, wecomUrlVerification } from '../wecom/wecom-callback';
+import { splitUtf8 } from '../wechat/xml';
 
 const log = moduleLogger('wecom-kf');
 
@@ -77,18 +75,8 @@ export function wecomKfRouter(o: WecomKfOptions): Router {
   router.get('/', wecomUrlVerification(crypt));
 
   router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), (req: Request, res: Response) => {
-    const { msg_signature: sig, timestamp, nonce } = req.query as Record<string, string | undefined>;
-    let fields: Record<string, string>;
-    try {
-      const envelope = parseWechatXml(typeof req.body === 'string' ? req.body : '');
-      if (!crypt.verifySignature(sig, timestamp, nonce, envelope.Encrypt ?? '')) return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
-      if (!freshTimestamp(timestamp, o.maxSkewS)) return sendError(res, 403, 'stale_request', 'Timestamp outside the allowed window.');
-      fields = parseWechatXml(crypt.decrypt(envelope.Encrypt));
-    } catch (err) {
-      if (err instanceof WxCryptoError && err.code === 'receive_id_mismatch') return sendError(res, 401, 'wrong_corp', 'Message is not for this corp.');
-      if (err instanceof XmlError || err instanceof WxCryptoError) return sendError(res, 400, 'bad_message', err.message);
-      throw err;
-    }
+    const fields = decryptWecomCallback(req, res, crypt, o.maxSkewS);
+    if (!fields) return;
     // Answer at once: WeCom retries a callback that takes more than 5 s, and the reading is ours to do.
     res.type('text/plain').send('success');
     if (fields.MsgType !== 'event' || fields.Event !== 'kf_msg_or_event' || !fields.OpenKfId) return;

@@ -2,11 +2,10 @@ import express, { type Request, type Response, type Router } from 'express';
 import { sendError } from '../../http-errors';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import type { ChannelModule, HandleMessage } from '../channel';
-import { freshTimestamp } from '../signatures';
 import { dedupKey, replyTextFor } from '../wechat/inbound';
-import { WxBizMsgCrypt, WxCryptoError } from '../wechat/wx-biz-msg-crypt';
-import { wecomUrlVerification } from './wecom-url-verification';
-import { fitOneMessage, parseWechatXml, textReplyXml, XmlError } from '../wechat/xml';
+import { WxBizMsgCrypt } from '../wechat/wx-biz-msg-crypt';
+import { decryptWecomCallback, wecomUrlVerification } from './wecom-callback';
+import { fitOneMessage, textReplyXml } from '../wechat/xml';
 
 const MAX_REPLY_BYTES = 2048;
 const DEDUP_TTL_S = 600;
@@ -30,18 +29,9 @@ export function wecomRouter(o: WecomOptions): Router {
   router.get('/', wecomUrlVerification(crypt));
 
   router.post('/', express.text({ type: () => true, limit: o.bodyLimit }), async (req: Request, res: Response) => {
-    const { msg_signature: sig, timestamp, nonce } = req.query as Record<string, string | undefined>;
-    let fields: Record<string, string>;
-    try {
-      const envelope = parseWechatXml(typeof req.body === 'string' ? req.body : '');
-      if (!crypt.verifySignature(sig, timestamp, nonce, envelope.Encrypt ?? '')) return sendError(res, 401, 'bad_signature', 'msg_signature check failed.');
-      if (!freshTimestamp(timestamp, o.maxSkewS)) return sendError(res, 403, 'stale_request', 'Timestamp outside the allowed window.');
-      fields = parseWechatXml(crypt.decrypt(envelope.Encrypt));
-    } catch (err) {
-      if (err instanceof WxCryptoError && err.code === 'receive_id_mismatch') return sendError(res, 401, 'wrong_corp', 'Message is not for this corp.');
-      if (err instanceof XmlError || err instanceof WxCryptoError) return sendError(res, 400, 'bad_message', err.message);
-      throw err;
-    }
+    const { timestamp, nonce } = req.query as Record<string, string>;
+    const fields = decryptWecomCallback(req, res, crypt, o.maxSkewS);
+    if (!fields) return;
     if (!fields.FromUserName) return sendError(res, 400, 'bad_message', 'FromUserName is required.');
 
     const text = await o.idempotency.once(dedupKey('wecom', fields), DEDUP_TTL_S, async () => {
@@ -51,7 +41,7 @@ export function wecomRouter(o: WecomOptions): Router {
     });
     if (text === null) return res.type('text/plain').send('');
     const xml = textReplyXml(fields.FromUserName, o.corpId, Date.now() / 1000, text);
-    res.type('application/xml').send(crypt.encryptReply(xml, timestamp!, nonce!));
+    res.type('application/xml').send(crypt.encryptReply(xml, timestamp, nonce));
   });
 
   return router;
