@@ -65,6 +65,9 @@ const ATTEMPT_LOOKALIKES = new Set(['verify.attempts_exhausted', 'verify.info_mi
 /** General answers a question about the user's own time or tries may look like. */
 const OWN_LOOKALIKES = new Set(['verify.validity', 'verify.attempt_limit', 'state.query', 'sms.arrival_time', FALLBACK]);
 
+/** Classifier confidence at which a short message quoting a prompt keeps its knowledge reading over a stage event. */
+const SHORT_CERTAIN = 0.95;
+
 /** Stage events the user reports as having happened to their current filing. */
 export const reported = (events: EventMention[]) => events.filter((e) => e.polarity === 'happened' && e.role === 'current');
 
@@ -171,7 +174,12 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
   const preliminary = e.events.some((x) => x.event === 'preliminary_passed' && x.polarity === 'happened' && x.role === 'current');
   const missing = !(preliminary && statement) && e.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
   // A long story the classifier confidently reads as a knowledge question keeps that reading.
-  const confidentAnswer = !parse.short && parse.source === 'classifier' && !classified.startsWith('state.') && parse.confidence >= 0.8;
+  // So is a short one that quotes what the screen says ("I verified but it says waiting for other
+  // verifiers"): the event only sets the scene for the prompt, which is the question.
+  const confidentAnswer =
+    parse.source === 'classifier' &&
+    !classified.startsWith('state.') &&
+    (parse.short ? e.systemSays && parse.confidence >= SHORT_CERTAIN : parse.confidence >= 0.8);
   if (
     events.length &&
     statement &&

@@ -50,6 +50,8 @@ export interface Entities {
    * `supposed` when the message imagines it ("如果再错第6次") rather than reports it.
    */
   count?: { n: number; relative: boolean; supposed: boolean };
+  /** The message quotes what a page or the system says ("提示…", "it says…"): a prompt to explain. */
+  systemSays: boolean;
   /** The message complains that something still hasn't happened ("还是", "still"): a problem to answer, not a report. */
   complaint: boolean;
   /** The whole message is a short answer (yes / no / both / neither / not sure). */
@@ -186,6 +188,12 @@ function timeIn(d: string, whole: string, now: Date): Date | undefined {
       const m = g.half ? 30 : g.quarter ? 15 * Number(g.quarter) : Number(g.m ?? g.mm ?? 0);
       if (h > 24 || m > 59) continue;
       const day = dayOffsetOf(g.day) ?? dayWord(d) ?? dayWord(whole);
+      // "1点25收到的" said at 13:40 is 13:25, not 01:25: with no day and no part of the day, an hour
+      // on the 12-hour clock whose afternoon reading today is already past means that one.
+      if (!period && day === undefined && h >= 1 && h < 12) {
+        const afternoon = shanghai(now, 0, h + 12, m);
+        if (afternoon <= now) return afternoon;
+      }
       const t = shanghai(now, day ?? 0, h, m);
       // Without a day, a time later than now was yesterday's.
       return day === undefined && t > now ? shanghai(now, -1, h, m) : t;
@@ -379,7 +387,7 @@ function eventsIn(clauses: Clause[], whole: string, now: Date, lexicon: Platform
 
 // Not received, as one word or phrase: 收不到 / 没收到 / "never came" (the negation is inside the word).
 const SMS_NOT_RECEIVED: Record<'zh' | 'en', RegExp> = {
-  zh: /收不到|收不着|没(?:有)?收到|未收到|(?:短信|验证码|核验码|校验码|信息)(?:还|一直|都|也)?(?:没有?|未)(?:来|到|收到|发)|一直没(?:有)?(?:来|到|收到)|还没(?:有)?(?:来|到|收到)|没(?:有)?(?:发|来)(?:过来)?(?:短信|验证码)|发不过来|没动静/,
+  zh: /收不到|收不着|没(?:有)?收到|未收到|(?:短信|验证码|核验码|校验码|信息)(?:还|一直|都|也)?(?:没有?|未)(?:来|到|收到|发)|(?:短信|验证码|核验码|校验码)(?:就是|死活|总是|老是|迟迟|还是|都)不(?:来|过来|下来)|一直没(?:有)?(?:来|到|收到)|还没(?:有)?(?:来|到|收到)|没(?:有)?(?:发|来)(?:过来)?(?:短信|验证码)|发不过来|没动静/,
   en: /\bno (?:sms|text|code|message)\b|\b(?:never|not) (?:came|arrived|got|get|coming|arriving|received)\b|\b(?:hasn['’]?t|has not|haven['’]?t|have not|didn['’]?t|did not) (?:come|arrived|arrive|got|gotten|get|received|receive|seen)\b|\bstill waiting for (?:the |an? )?(?:sms|text|code)\b|\bnothing (?:from|came|arrived)\b/,
 };
 
@@ -422,6 +430,7 @@ export function extractEntities(raw: string, simplified: string, now: Date, lexi
     },
     isQuestion: clauses.some((c) => c.question),
     complaint: UNITS.some((u) => u.complaint.test(simplified)),
+    systemSays: UNITS.some((u) => u.systemSays.test(simplified)),
     forget: UNITS.some((u) => u.forget.test(simplified)),
     endHandoff: UNITS.some((u) => u.endHandoff.test(simplified)),
     personal: findPersonalData(raw),

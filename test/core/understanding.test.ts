@@ -272,3 +272,74 @@ describe('the policy says why', () => {
     expect(pick.intent).toBe(first.suggestions[0].intent);
   });
 });
+
+// Found on a held-out set of real-user phrasing (kept outside the repo); each case is a new sentence.
+describe('generalisation: prompts, negations, background years, clocks, near-domain traps', () => {
+  it.each([
+    ['zh-Hans', '我验完了 提示要等别的核验人'],
+    ['zh-Hant', '我驗證好咗，顯示要等其他核驗人'],
+    ['en', 'verified, now it says wait for the other verifier'],
+  ])('%s: a short report that quotes the screen gets the answer about that prompt, not a stage record', async (_lang, text) => {
+    const body = await say(newUser(), text, 0, 'douyin');
+    expect(body.intent).toBe('verify.waiting_other');
+    expect(body.decidedBy).toBe('classifier');
+  });
+
+  it('"短信就是不来" is an SMS that did not come: no SMS time, troubleshooting', async () => {
+    const body = await say(newUser(), '以前在微信备过案，这次抖音这边验证短信总是不来', 0, 'douyin');
+    expect(body.intent).toBe('sms.not_received');
+    expect(body.state.smsReceivedAt).toBeNull();
+    expect(body.state.platform).toBe('douyin');
+  });
+
+  it('a filing "last year" on another platform is background and keeps the current platform', async () => {
+    const user = newUser();
+    await say(user, '抖音小程序备案 核验短信发谁', 0, 'douyin');
+    const body = await say(user, '去年在微信上备的那一个', 1);
+    expect(body.state.platform).toBe('douyin');
+  });
+
+  it('Cantonese 唔駛 ("no need") stops reminders instead of asking for one', async () => {
+    const body = await say(newUser(), '唔駛再提醒我喇', 0, 'wechat');
+    expect(body.intent).toBe('reminder.opt_out');
+    expect(body.lang).toBe('zh-Hant');
+  });
+
+  it('"wipe everything you have on me" forgets the user', async () => {
+    const user = newUser();
+    const first = await say(user, 'the 12381 text came 30 minutes ago', 0, 'wechat');
+    expect(first.state.smsReceivedAt).not.toBeNull();
+    const body = await say(user, 'wipe everything you have on me', 1, 'wechat');
+    expect(body.decidedBy).toBe('forget');
+    expect(body.state.smsReceivedAt).toBeNull();
+  });
+
+  it('"我最晚什么时候得验完" after a report asks for the user\'s own deadline', async () => {
+    const user = newUser();
+    await say(user, '12381的短信上午10点收到了', 0, 'wechat');
+    const body = await say(user, '那我最晚什么时候得验完', 1, 'wechat');
+    expect(body.intent).toBe('state.query');
+    expect(body.state.deadline).toBe('2026-03-11T02:00:00.000Z');
+  });
+
+  it.each([
+    // Said at 14:00 Beijing: 1:25 is 13:25 (01:25 would be half a day before); 9 o'clock's afternoon reading is still ahead, so 09:00.
+    ['1点25收到的核验短信', '2026-03-10T05:25:00.000Z'],
+    ['核驗碼9點收到', '2026-03-10T01:00:00.000Z'],
+    ['the verification text came at 1:10', '2026-03-10T05:10:00.000Z'],
+  ])('a bare 12-hour clock time "%s" is its latest reading already past', async (text, iso) => {
+    const body = await say(newUser(), text, 0, 'wechat');
+    expect(body.state.smsReceivedAt).toBe(iso);
+  });
+
+  it.each([
+    ['zh-Hans', '支付密码连着输错三次 账户被冻结了'],
+    ['zh-Hans', '企业微信绑定手机时验证码一直收不到'],
+    ['zh-Hans', '小程序发新版本 审核一般几天能过'],
+    ['zh-Hant', '微信支付密碼唔記得咗點搞'],
+    ['en', 'my payment password got locked after three wrong tries'],
+  ])('%s: %s is out of scope', async (_lang, text) => {
+    const body = await say(newUser(), text);
+    expect(body.intent).toBe('fallback');
+  });
+});

@@ -173,7 +173,10 @@ export const en: LanguageUnit = {
     hypothetical: /\bif\b|\bwould\b|\bcan i\b|\bshould i\b|\bwhat happens\b|\bwhat if\b|\bis it ok\b/,
   },
   complaint: /\bstill\b|\bkeeps?\b|\bfor (?:days|hours|a day|over a day|more than)\b|\bover (?:24|a day)\b|\balways\b/,
-  forget: /forget (?:about )?me\b|(?:delete|clear|erase|forget|remove) (?:all )?(?:of )?my (?:data|records?|info|information|history|state|conversation)/,
+  systemSays:
+    /\b(?:it|page|site|system|screen|error|message|popup|pop-up) (?:says|said|shows|showed|displays|reads)\b|\b(?:says|shows|showing|pops up|popped up|got (?:an? )?(?:error|message|prompt))\b|\bgot ['"“‘]/,
+  forget:
+    /forget (?:about )?me\b|\b(?:delete|erase|wipe|remove|clear|forget) (?:everything|all)(?: (?:you know|you have|you've got|you stored|you keep|stored|saved))?(?: about| on| of| from)? (?:me|us)\b|(?:delete|clear|erase|forget|remove) (?:all )?(?:of )?my (?:data|records?|info|information|history|state|conversation)/,
   reminder: {
     request:
       /\bremind me\b|\b(?:set|schedule|send|give|want|need|get|like)(?: me)? (?:a |the |some )?(?:deadline )?reminders?\b|\breminders? please\b|\b(?:ping|nudge|notify|alert) me before\b/,

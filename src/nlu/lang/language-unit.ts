@@ -98,6 +98,8 @@ export interface LanguageUnit {
   };
   /** Words of a complaint that something takes too long or keeps failing ("还是", "still"): a problem, not a report. */
   complaint: RegExp;
+  /** The message quotes what a page or the system says ("提示…", "it says…"). */
+  systemSays: RegExp;
   forget: RegExp;
   endHandoff: RegExp;
   /** Asking for a deadline reminder, or to stop them (checked first: "别提醒我" contains "提醒我"). */
