@@ -69,7 +69,10 @@ export function applyFacts(state: ConversationState, parse: Parse, decision: Dec
   const e = parse.entities;
   const out: FactChanges = { platform: false, filingType: false, changes: false, moved: false, attempts: false };
 
-  const { platform, source } = platformFor(parse, state, hint);
+  // A message about something else (another app's code, another review) says nothing about this
+  // filing: its platform words and "rejected" / "received" move nothing.
+  const about = parse.outOfDomain ? { ...parse, entities: { ...e, platforms: [], events: [] } } : parse;
+  const { platform, source } = platformFor(about, state, hint);
   if (platform !== state.platform) {
     out.platform = source === 'user';
     state.platform = platform;
@@ -101,7 +104,7 @@ export function applyFacts(state: ConversationState, parse: Parse, decision: Dec
     }
   }
 
-  const reports = e.events.filter((x) => x.polarity === 'happened' && x.role === 'current');
+  const reports = about.entities.events.filter((x) => x.polarity === 'happened' && x.role === 'current');
   // A bare time right after "when did the SMS come?" ("昨晚8点") is that answer.
   if (!reports.length && e.time && decision.decidedBy === 'slot_answer' && state.pending?.kind === 'sms_time') {
     reports.push({ event: 'sms_received', polarity: 'happened', role: 'current', time: e.time, source: 'miit' });
@@ -120,7 +123,7 @@ export function applyFacts(state: ConversationState, parse: Parse, decision: Dec
     out.moved = true;
   }
   // Still waiting for the SMS means the platform's review is behind them.
-  const waiting = e.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
+  const waiting = about.entities.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
   if (!reports.length && waiting && BEFORE_SMS.includes(state.stage)) {
     state.stage = 'sms_verification';
     out.moved = true;

@@ -62,6 +62,9 @@ const SLOT_LOOKALIKES = new Set(['state.report', 'sms.recipient', 'filing.types'
 /** Knowledge intents a report of wrong tries may look like ("输错4次了"). */
 const ATTEMPT_LOOKALIKES = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit', 'state.report', FALLBACK]);
 
+/** Questions about the SMS a statement that it never came may look like. */
+const MISSING_LOOKALIKES = new Set(['sms.recipient', 'sms.arrival_time']);
+
 /** General answers a question about the user's own time or tries may look like. */
 const OWN_LOOKALIKES = new Set(['verify.validity', 'verify.attempt_limit', 'state.query', 'sms.arrival_time', FALLBACK]);
 
@@ -187,6 +190,9 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
     !e.complaint &&
     !confidentAnswer &&
     !parse.outOfDomain &&
+    // The model's own reading is "none of these": "审核不通过" alone may be another review (a mini
+    // program's privacy guide, an app store); it is this filing's when the message names its actors.
+    (parse.source !== 'out_of_scope' || parse.domainCue) &&
     !classified.startsWith('chat.') &&
     classified !== 'state.attempt'
   ) {
@@ -204,7 +210,15 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
   // A story the classifier reads only weakly as something else ("...要怎么排查") is troubleshooting too,
   // unless the user also says the filing was sent back.
   const returned = e.events.some((x) => x.event === 'rejected' && x.polarity === 'happened');
-  if (missing && !returned && (classified === 'state.report' || parse.source === 'low_confidence' || parse.confidence < 0.6) && !parse.outOfDomain) {
+  // So is a plain statement that it hasn't come which reads like a question about the SMS's sender,
+  // timing or recipient: nothing was asked ("这次抖音这边验证短信总是不来").
+  const missingLookalike = statement && MISSING_LOOKALIKES.has(classified);
+  if (
+    missing &&
+    !returned &&
+    (classified === 'state.report' || missingLookalike || parse.source === 'low_confidence' || parse.confidence < 0.6) &&
+    !parse.outOfDomain
+  ) {
     return from('sms.not_received', 'sms_missing', Math.max(parse.confidence, 0.8));
   }
   return { intent: classified, confidence: parse.confidence, decidedBy: parse.source, candidates: parse.candidates };

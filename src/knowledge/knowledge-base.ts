@@ -101,6 +101,7 @@ const scopeSchema = z
     in_domain: wordsSchema,
     out_of_scope: z.record(z.string(), wordsSchema),
     domain_words: wordsSchema,
+    other_reviews: z.object({ review: wordsSchema, filing: wordsSchema }).strict(),
   })
   .strict();
 export type Scope = z.infer<typeof scopeSchema>;

@@ -49,6 +49,8 @@ export interface Parse {
   entities: Entities;
   /** The message is about something other than this domain (another app's code, another licence). */
   outOfDomain: boolean;
+  /** The message names the verification's own actors (工信部, 12381, 管局, 核验, 初审...). */
+  domainCue: boolean;
   /** Short enough to be a bare report or a slot answer (not a story with a question in it). */
   short: boolean;
 }
@@ -140,8 +142,9 @@ export class Nlu {
     probe?.('normalise');
     const entities = extractEntities(text, simplified, now, this.lexicon);
     probe?.('entities');
-    const outOfDomain = this.scope.outOfDomain(normalized);
-    const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain };
+    const rejected = entities.events.some((e) => e.event === 'rejected' && e.polarity !== 'not');
+    const outOfDomain = this.scope.outOfDomain(normalized) || (rejected && this.scope.otherReviewRejected(normalized));
+    const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain, domainCue: this.scope.inDomainCue(normalized) };
     const parsed = this.understand(normalized, base, probe);
     probe?.('classify');
     return parsed;

@@ -343,3 +343,68 @@ describe('generalisation: prompts, negations, background years, clocks, near-dom
     expect(body.intent).toBe('fallback');
   });
 });
+
+describe('generalisation, second held-out round: Cantonese words, done-reports, Douyin wording, other reviews', () => {
+  it('"核验已经弄完了" is a report of the verification, not a question about how to check it', async () => {
+    const body = await say(newUser(), '核验已经弄完了', 0, 'wechat');
+    expect(body.intent).toBe('state.report');
+    expect(body.decidedBy).toBe('stage_report');
+  });
+
+  it('Cantonese 下晝 is the afternoon: "下晝3點" said at 14:00 is yesterday 15:00', async () => {
+    const body = await say(newUser(), '下晝3點收到工信部個短訊', 0, 'wechat');
+    expect(body.state.smsReceivedAt).toBe('2026-03-09T07:00:00.000Z');
+    expect(body.lang).toBe('zh-Hant');
+  });
+
+  it('Cantonese 點做 is a question: "錯咗五次，跟住點做" gets the answer, not an attempt record', async () => {
+    const body = await say(newUser(), '輸錯咗五次喇，跟住點做', 0, 'douyin');
+    expect(body.intent).toBe('verify.attempts_exhausted');
+    expect(body.decidedBy).not.toBe('attempt_report');
+  });
+
+  it.each([
+    ['唔好再提醒喇', 'reminder.opt_out'],
+    ['到点了叫我一声', 'reminder.opt_in'],
+  ])('"%s" is %s', async (text, intent) => {
+    const body = await say(newUser(), text, 0, 'wechat');
+    expect(body.intent).toBe(intent);
+  });
+
+  it('"什么也没备过" answers the Douyin who-gets-the-SMS question as a first filing', async () => {
+    const user = newUser();
+    await say(user, '工信部的核验短信会发给谁', 0, 'douyin');
+    const body = await say(user, '我们单位什么也没备过', 1, 'douyin');
+    expect(body.intent).toBe('sms.recipient');
+    expect(body.reply).toMatch(/主办单位负责人|主体负责人/);
+    expect(body.reply).not.toMatch(/小程序负责人/);
+  });
+
+  it('"changed the mini program\'s name" is the rename situation: both people verify', async () => {
+    const user = newUser();
+    await say(user, 'whose phone gets the MIIT sms?', 0, 'douyin');
+    const body = await say(user, "we changed the mini program's name after filing on douyin", 1, 'douyin');
+    expect(body.intent).toBe('sms.recipient');
+    expect(body.reply).toMatch(/mini program's person in charge|小程序负责人/);
+  });
+
+  it.each([
+    ['zh-Hans', '头像审核不通过怎么回事'],
+    ['zh-Hans', '商品详情页审核被驳回了'],
+    ['zh-Hans', '小游戏版号审核没通过'],
+    ['zh-Hant', '小程式的類目審核被退回'],
+    ['en', 'our avatar review got rejected'],
+  ])('%s: another review rejected ("%s") is out of scope', async (_lang, text) => {
+    const body = await say(newUser(), text);
+    expect(body.intent).toBe('fallback');
+    expect(body.state.stage).toBe('unknown');
+  });
+
+  it.each(['平台审核没通过', '备案被驳回了', 'our filing was rejected by the bureau'])(
+    'a rejection of the filing itself ("%s") stays in scope',
+    async (text) => {
+      const body = await say(newUser(), text);
+      expect(body.intent).not.toBe('fallback');
+    },
+  );
+});

@@ -121,7 +121,7 @@ export const en: LanguageUnit = {
     ['change', /change filing|filing change|\bchanging (?:the |our |my )?filing/],
   ],
   situations: [
-    ['renamed', /\brenam\w{0,3}\b|changed (?:the |its |our )?name/],
+    ['renamed', /\brenam\w{0,3}\b|changed (?:the |its |our )?(?:mini ?program['’]?s |app['’]?s )?name/],
     [
       'same_name_elsewhere',
       /same (?:name|mini ?program)|already (?:filed|registered|has a filing|have a filing|got a filing number) (?:on|with|at|in) |(?:filed|registered) (?:on|with) (?:another|other|a different) platform|filing number (?:on|from) (?:another|other)/,
