@@ -177,12 +177,13 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
   const preliminary = e.events.some((x) => x.event === 'preliminary_passed' && x.polarity === 'happened' && x.role === 'current');
   const missing = !(preliminary && statement) && e.events.some((x) => x.event === 'sms_received' && x.polarity === 'not' && x.role === 'current');
   // A long story the classifier confidently reads as a knowledge question keeps that reading.
-  // So is a short one that quotes what the screen says ("I verified but it says waiting for other
-  // verifiers"): the event only sets the scene for the prompt, which is the question.
+  // So is a short one that says what went wrong ("超时了 备案被退回了": the answer is what to do), or
+  // that quotes the screen and is all but certain ("I verified but it says waiting for other
+  // verifiers"): the event only sets the scene. A bare status quote ("显示管局审核中") stays a report.
   const confidentAnswer =
     parse.source === 'classifier' &&
     !classified.startsWith('state.') &&
-    (parse.short ? e.systemSays && parse.confidence >= SHORT_CERTAIN : parse.confidence >= 0.8);
+    (parse.short ? (e.trouble && parse.confidence >= 0.8) || (e.systemSays && parse.confidence >= SHORT_CERTAIN) : parse.confidence >= 0.8);
   if (
     events.length &&
     statement &&
@@ -200,7 +201,9 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
   }
   // A statement that only names the platform or the filing type ("我们是抖音小程序") is a report too.
   const facts = e.platforms.some((p) => p.strength === 'strong' && p.role === 'current') || e.filingType !== undefined;
-  if (facts && statement && parse.short && !parse.outOfDomain && parse.source !== 'classifier') return from('state.report', 'stage_report', 0.9);
+  // Not when the model reads it as none of this bot's topics and nothing of the filing is named ("微信号被限制登录了").
+  const factsOnly = parse.source === 'low_confidence' || (parse.source === 'out_of_scope' && (parse.domainCue || e.filingType !== undefined));
+  if (facts && statement && parse.short && !parse.outOfDomain && factsOnly) return from('state.report', 'stage_report', 0.9);
 
   // "我还剩多久" / "how many tries do I have left": the user's own numbers, not the rule in general.
   if ((e.asks.time || e.asks.attempts) && e.asks.own && OWN_LOOKALIKES.has(classified) && !parse.outOfDomain) {

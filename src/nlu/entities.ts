@@ -52,6 +52,8 @@ export interface Entities {
   count?: { n: number; relative: boolean; supposed: boolean };
   /** The message quotes what a page or the system says ("提示…", "it says…"): a prompt to explain. */
   systemSays: boolean;
+  /** The message says what went wrong ("打不开", "超时", "missed the window"): a problem to solve. */
+  trouble: boolean;
   /** The message complains that something still hasn't happened ("还是", "still"): a problem to answer, not a report. */
   complaint: boolean;
   /** The whole message is a short answer (yes / no / both / neither / not sure). */
@@ -431,6 +433,7 @@ export function extractEntities(raw: string, simplified: string, now: Date, lexi
     isQuestion: clauses.some((c) => c.question),
     complaint: UNITS.some((u) => u.complaint.test(simplified)),
     systemSays: UNITS.some((u) => u.systemSays.test(simplified)),
+    trouble: UNITS.some((u) => u.trouble.test(simplified)),
     forget: UNITS.some((u) => u.forget.test(simplified)),
     endHandoff: UNITS.some((u) => u.endHandoff.test(simplified)),
     personal: findPersonalData(raw),

@@ -408,3 +408,42 @@ describe('generalisation, second held-out round: Cantonese words, done-reports, 
     },
   );
 });
+
+describe('generalisation, third held-out round: problems stated with a report, forget in zh, ordinal failures', () => {
+  it('"12381发的那条短信" names the SMS, it does not report one: the broken link gets its answer', async () => {
+    const body = await say(newUser(), '12381发的那条短信链接点不开', 0, 'wechat');
+    expect(body.intent).toBe('verify.link_broken');
+    expect(body.state.smsReceivedAt).toBeNull();
+  });
+
+  it.each([
+    ['zh-Hans', '验证超时了 备案给退回来了'],
+    ['en', 'we timed out on the verification and it was returned'],
+  ])('%s: a return with what went wrong gets what to do, not only a record', async (_lang, text) => {
+    const body = await say(newUser(), text, 0, 'wechat');
+    expect(body.intent).toBe('verify.failed_returned');
+    expect(body.state.stage).toBe('rejected');
+  });
+
+  it('"把我的资料全删了" forgets the user', async () => {
+    const user = newUser();
+    await say(user, '核验短信上午11点收到的', 0, 'wechat');
+    const body = await say(user, '把我的资料全删了', 1, 'wechat');
+    expect(body.decidedBy).toBe('forget');
+    expect(body.state.smsReceivedAt).toBeNull();
+  });
+
+  it('"that\'s the 5th mistake now" sets the count to five', async () => {
+    const user = newUser();
+    await say(user, 'wrong code twice', 0, 'wechat');
+    const body = await say(user, "that's the 5th mistake now", 1, 'wechat');
+    expect(body.state.attemptsUsed).toBe(5);
+    expect(body.state.attemptsLeft).toBe(0);
+  });
+
+  it('a platform named in a message about something else is not a report ("抖音账号突然被限流了")', async () => {
+    const body = await say(newUser(), '抖音账号突然被限流了');
+    expect(body.intent).toBe('fallback');
+    expect(body.decidedBy).not.toBe('stage_report');
+  });
+});

@@ -100,6 +100,8 @@ export interface LanguageUnit {
   complaint: RegExp;
   /** The message quotes what a page or the system says ("提示…", "it says…"). */
   systemSays: RegExp;
+  /** The message says what went wrong ("打不开", "超时", "missed the window"). */
+  trouble: RegExp;
   forget: RegExp;
   endHandoff: RegExp;
   /** Asking for a deadline reminder, or to stop them (checked first: "别提醒我" contains "提醒我"). */
