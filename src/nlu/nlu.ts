@@ -18,6 +18,8 @@ import {
 import { detectLanguage, warmUpLanguageDetection } from './language';
 import { normalize, simplify, stripPunctuation } from './normalizer';
 import { ScopeDetector } from './scope';
+import { en } from './lang/en';
+import { zh } from './lang/zh';
 import { createSegmenter, tokenize, type Segmenter } from './tokenizer';
 
 export interface NluOptions extends ClassifierOptions {
@@ -69,6 +71,15 @@ export function trainingUtterances(kb: KnowledgeBase): TrainingUtterance[] {
 /** Every utterance of every intent (fallback included) as training examples. */
 export function trainingExamples(kb: KnowledgeBase, segmenter: Segmenter): TrainingExample[] {
   return trainingUtterances(kb).map((u) => ({ label: u.intent, features: tokenize(normalize(u.text), segmenter) }));
+}
+
+/** What the classifier reads: a leading correction ("不是收不到 是收到了不会填") left out, when something follows it. */
+function withoutCorrection(normalized: string): string {
+  for (const u of [zh, en]) {
+    const m = u.correction?.exec(normalized);
+    if (m) return normalized.slice(m[0].length);
+  }
+  return normalized;
 }
 
 const CJK = /[\u3400-\u9fff]/g;
@@ -145,7 +156,7 @@ export class Nlu {
     const rejected = entities.events.some((e) => e.event === 'rejected' && e.polarity !== 'not');
     const outOfDomain = this.scope.outOfDomain(normalized) || (rejected && this.scope.otherReviewRejected(normalized));
     const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain, domainCue: this.scope.inDomainCue(normalized) };
-    const parsed = this.understand(normalized, base, probe);
+    const parsed = this.understand(withoutCorrection(normalized), base, probe);
     probe?.('classify');
     return parsed;
   }

@@ -447,3 +447,20 @@ describe('generalisation, third held-out round: problems stated with a report, f
     expect(body.decidedBy).not.toBe('stage_report');
   });
 });
+
+describe('a leading correction ("不是X，是Y") is understood as Y', () => {
+  it.each([
+    ['zh-Hant', '唔係收唔到短訊，係唔知去邊度驗證', 'verify.how_to'],
+    ['zh-Hans', '不是收不着 是收到以后看不懂要填啥', 'verify.how_to'],
+    ['zh-Hans', '不是没收到短信 是链接打不开', 'verify.link_broken'],
+  ])('%s: "%s" is %s', async (_lang, text, intent) => {
+    const body = await say(newUser(), text, 0, 'wechat');
+    expect(body.intent).toBe(intent);
+  });
+
+  it('a bare "不是" (a slot answer) is not a correction of anything', async () => {
+    const body = await say(newUser(), '不是', 0, 'wechat');
+    expect(body.reply.length).toBeGreaterThan(0);
+    expect(body.intent).not.toBe('verify.how_to');
+  });
+});

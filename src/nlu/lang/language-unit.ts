@@ -98,6 +98,11 @@ export interface LanguageUnit {
   };
   /** Words of a complaint that something takes too long or keeps failing ("还是", "still"): a problem, not a report. */
   complaint: RegExp;
+  /**
+   * A leading correction ("不是收不到，是收到了不会填"): the part it denies, up to where the real
+   * statement starts, which the classifier should not read. Tested on the normalised text.
+   */
+  correction?: RegExp;
   /** The message quotes what a page or the system says ("提示…", "it says…"). */
   systemSays: RegExp;
   /** The message says what went wrong ("打不开", "超时", "missed the window"). */
