@@ -62,8 +62,8 @@ const SLOT_LOOKALIKES = new Set(['state.report', 'sms.recipient', 'filing.types'
 /** Knowledge intents a report of wrong tries may look like ("输错4次了"). */
 const ATTEMPT_LOOKALIKES = new Set(['verify.attempts_exhausted', 'verify.info_mismatch', 'verify.attempt_limit', 'state.report', FALLBACK]);
 
-/** Questions about the SMS a statement that it never came may look like. */
-const MISSING_LOOKALIKES = new Set(['sms.recipient', 'sms.arrival_time']);
+/** Questions about the SMS (its sender, timing, recipient, expiry) a statement that it never came may look like. */
+const MISSING_LOOKALIKES = new Set(['sms.recipient', 'sms.arrival_time', 'verify.failed_returned', 'verify.validity']);
 
 /** General answers a question about the user's own time or tries may look like. */
 const OWN_LOOKALIKES = new Set(['verify.validity', 'verify.attempt_limit', 'state.query', 'sms.arrival_time', FALLBACK]);
@@ -219,7 +219,12 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
   if (
     missing &&
     !returned &&
-    (classified === 'state.report' || missingLookalike || parse.source === 'low_confidence' || parse.confidence < 0.6) &&
+    // The model's "none of these" is wrong when the message names the MIIT SMS ("the miit code just isn't arriving").
+    (classified === 'state.report' ||
+      missingLookalike ||
+      parse.source === 'low_confidence' ||
+      parse.confidence < 0.6 ||
+      (parse.source === 'out_of_scope' && parse.domainCue)) &&
     !parse.outOfDomain
   ) {
     return from('sms.not_received', 'sms_missing', Math.max(parse.confidence, 0.8));

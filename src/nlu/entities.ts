@@ -389,8 +389,8 @@ function eventsIn(clauses: Clause[], whole: string, now: Date, lexicon: Platform
 
 // Not received, as one word or phrase: 收不到 / 没收到 / "never came" (the negation is inside the word).
 const SMS_NOT_RECEIVED: Record<'zh' | 'en', RegExp> = {
-  zh: /收不到|收不着|没(?:有)?收到|未收到|(?:短信|验证码|核验码|校验码|信息)(?:还|一直|都|也)?(?:没有?|未)(?:来|到|收到|发)|(?:短信|验证码|核验码|校验码)(?:就是|死活|总是|老是|迟迟|还是|都)不(?:来|过来|下来)|一直没(?:有)?(?:来|到|收到)|还没(?:有)?(?:来|到|收到)|没(?:有)?(?:发|来)(?:过来)?(?:短信|验证码)|发不过来|没动静/,
-  en: /\bno (?:sms|text|code|message)\b|\b(?:never|not) (?:came|arrived|got|get|coming|arriving|received)\b|\b(?:hasn['’]?t|has not|haven['’]?t|have not|didn['’]?t|did not) (?:come|arrived|arrive|got|gotten|get|received|receive|seen)\b|\bstill waiting for (?:the |an? )?(?:sms|text|code)\b|\bnothing (?:from|came|arrived)\b/,
+  zh: /收不到|收不着|没(?:有)?收到|未收到|(?:短信|验证码|核验码|校验码|信息)(?:还|一直|都|也)?(?:没有?|未)(?:来|到|收到|发)|(?:短信|验证码|核验码|校验码)(?:就是|死活|总是|老是|迟迟|还是|都)不(?:来|过来|下来)|一直没(?:有)?(?:来|到|收到)|还没(?:有)?(?:来|到|收到)|没(?:有)?(?:发|来)(?:过来)?(?:短信|验证码)|发不过来|没动静|(?:短信|验证码|核验码)[^ ]{0,6}(?:都|也|还)没(?:有)?(?:来|到|收到|(?= ?$))/,
+  en: /\bno (?:sms|text|code|message)\b|\b(?:never|not) (?:came|arrived|got|get|coming|arriving|received)\b|\b(?:hasn['’]?t|has not|haven['’]?t|have not|didn['’]?t|did not) (?:come|arrived|arrive|got|gotten|get|received|receive|seen)\b|\bstill waiting for (?:the |an? )?(?:sms|text|code)\b|\b(?:isn['’]?t|is not|aren['’]?t|wasn['’]?t) (?:coming|arriving|showing up)\b|\bnothing (?:from|came|arrived)\b/,
 };
 
 /** What a clause's "received" is about. */

@@ -6,7 +6,7 @@ const LATIN_WORD = /[A-Za-z]{2,}/g;
 // Text in quotes is usually pasted (an error message, a button): it says nothing about the writer's language.
 const QUOTED = /“[^”]{0,200}”|「[^」]{0,200}」|『[^』]{0,200}』|"[^"]{0,200}"|‘[^’]{0,200}’/g;
 // Written Cantonese: these characters are rare in Mandarin and count as zh-Hant (HK conventions).
-const CANTONESE = /[唔冇咗嘅喺佢啲嘢咩揾搵嗰睇攞俾畀哋咁]|點樣|点样|點算|点算|係咪|系咪|幾耐|几耐|邊個|边个|乜嘢|而家|琴日|頭先|今朝/u;
+const CANTONESE = /[唔冇咗嘅喺佢啲嘢咩揾搵嗰睇攞俾畀哋咁乜嚟啱冚喎噉嘥]|走先|點樣|点样|點算|点算|係咪|系咪|幾耐|几耐|邊個|边个|乜嘢|而家|琴日|頭先|今朝/u;
 // Taiwan words in characters both scripts share (小程式): a Traditional writer's wording.
 const TAIWAN = /程式|簡訊|軟體|網路|帳號|訊息|影片|伺服器|資訊/u;
 

@@ -464,3 +464,33 @@ describe('a leading correction ("不是X，是Y") is understood as Y', () => {
     expect(body.intent).not.toBe('verify.how_to');
   });
 });
+
+describe('generalisation, fourth held-out round', () => {
+  it('"短信9点40到的" reports the SMS and its time', async () => {
+    const body = await say(newUser(), '工信部短信9点40到的', 0, 'wechat');
+    expect(body.intent).toBe('state.report');
+    expect(body.state.smsReceivedAt).toBe('2026-03-10T01:40:00.000Z');
+  });
+
+  it.each([
+    ['zh-Hans', '前天就提交了 工信部短信到现在都没有'],
+    ['en', "the miit code just isn't arriving"],
+  ])('%s: "%s" is an SMS that has not come', async (_lang, text) => {
+    const body = await say(newUser(), text, 0, 'wechat');
+    expect(body.intent).toBe('sms.not_received');
+    expect(body.state.smsReceivedAt).toBeNull();
+  });
+
+  it('a live-stream code is out of scope even right after a filing report', async () => {
+    const user = newUser();
+    await say(user, '刚收到12381的核验短信', 0, 'douyin');
+    const body = await say(user, '还有个事 抖音直播的验证码收不到', 1, 'douyin');
+    expect(body.intent).toBe('fallback');
+    expect(body.state.smsReceivedAt).toBe('2026-03-10T06:00:00.000Z');
+  });
+
+  it.each(['我走先', '宵夜食乜'])('Cantonese-only words ("%s") make the message zh-Hant', async (text) => {
+    const body = await say(newUser(), text);
+    expect(body.lang).toBe('zh-Hant');
+  });
+});
