@@ -494,3 +494,29 @@ describe('generalisation, fourth held-out round', () => {
     expect(body.lang).toBe('zh-Hant');
   });
 });
+
+describe('generalisation, fifth held-out round', () => {
+  it('"再输错一次" adds one to the count', async () => {
+    const user = newUser();
+    await say(user, '验证码填错了两次', 0, 'douyin');
+    const body = await say(user, '再输错一次', 1, 'douyin');
+    expect(body.state.attemptsUsed).toBe(3);
+  });
+
+  it('"只动了小程序的资料" answers "what changed?" for a change filing', async () => {
+    const user = newUser();
+    await say(user, '工信部核验短信发给哪位', 0, 'wechat');
+    await say(user, '变更备案', 1, 'wechat');
+    const body = await say(user, '只动了小程序的资料', 2, 'wechat');
+    expect(body.intent).toBe('sms.recipient');
+    expect(body.reply).toMatch(/小程序负责人/);
+  });
+
+  it.each([
+    ['zh-Hant', '冇喺限時內做驗證，備案退咗返嚟', 'verify.failed_returned'],
+    ['en', 'verified on monday and still stuck at bureau review', 'filing.status_delay'],
+  ])('%s: a report that says what went wrong ("%s") gets %s', async (_lang, text, intent) => {
+    const body = await say(newUser(), text, 0, 'wechat');
+    expect(body.intent).toBe(intent);
+  });
+});

@@ -175,7 +175,7 @@ export const en: LanguageUnit = {
   complaint: /\bstill\b|\bkeeps?\b|\bfor (?:days|hours|a day|over a day|more than)\b|\bover (?:24|a day)\b|\balways\b/,
   systemSays:
     /\b(?:it|page|site|system|screen|error|message|popup|pop-up) (?:says|said|shows|showed|displays|reads)\b|\b(?:says|shows|showing|pops up|popped up|got (?:an? )?(?:error|message|prompt))\b|\bgot ['"“‘]/,
-  trouble: /\b(?:missed|broken|expired|timed out|time ?out|too late|(?:doesn['’]?t|does not|won['’]?t|will not|can['’]?t|cannot) (?:open|load|work))\b/,
+  trouble: /\b(?:missed|broken|expired|timed out|time ?out|too late|stuck|(?:doesn['’]?t|does not|won['’]?t|will not|can['’]?t|cannot) (?:open|load|work))\b/,
   forget:
     /forget (?:about )?me\b|\b(?:delete|erase|wipe|remove|clear|forget) (?:everything|all)(?: (?:you know|you have|you've got|you stored|you keep|stored|saved))?(?: about| on| of| from)? (?:me|us)\b|(?:delete|clear|erase|forget|remove) (?:all )?(?:of )?my (?:data|records?|info|information|history|state|conversation)/,
   reminder: {
