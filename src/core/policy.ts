@@ -18,6 +18,7 @@ export const DECIDED_BY = [
   'follow_up',
   'own_situation',
   'sms_missing',
+  'recipient_question',
   // Handoff to a human: the user asked, too many fallbacks, the bot stays silent, the user ended it.
   'handoff_request',
   'handoff_fallbacks',
@@ -228,6 +229,10 @@ function decideIntent(parse: Parse, state: ConversationState, picked?: string): 
     !parse.outOfDomain
   ) {
     return from('sms.not_received', 'sms_missing', Math.max(parse.confidence, 0.8));
+  }
+  // "抖音这边 工信部的短信发谁": to whom, not from whom or when; a bag of words can't tell 发谁 from 谁发.
+  if (classified === 'sms.arrival_time' && e.asks.recipient && !e.asks.time && e.isQuestion) {
+    return from('sms.recipient', 'recipient_question', parse.confidence);
   }
   return { intent: classified, confidence: parse.confidence, decidedBy: parse.source, candidates: parse.candidates };
 }

@@ -59,7 +59,7 @@ export interface Entities {
   /** The whole message is a short answer (yes / no / both / neither / not sure). */
   slotAnswer?: SlotAnswer;
   /** What a question about the user's own situation asks for. */
-  asks: { time: boolean; attempts: boolean; stage: boolean; own: boolean };
+  asks: { time: boolean; attempts: boolean; stage: boolean; own: boolean; recipient: boolean };
   isQuestion: boolean;
   forget: boolean;
   endHandoff: boolean;
@@ -429,6 +429,7 @@ export function extractEntities(raw: string, simplified: string, now: Date, lexi
       attempts: UNITS.some((u) => u.asks.attempts.test(simplified)),
       stage: UNITS.some((u) => u.asks.stage.test(simplified)),
       own: UNITS.some((u) => u.asks.own.test(simplified)),
+      recipient: UNITS.some((u) => u.asks.recipient.test(simplified)),
     },
     isQuestion: clauses.some((c) => c.question),
     complaint: UNITS.some((u) => u.complaint.test(simplified)),

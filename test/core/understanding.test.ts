@@ -520,3 +520,18 @@ describe('generalisation, fifth held-out round', () => {
     expect(body.intent).toBe(intent);
   });
 });
+
+describe('"发谁" asks to whom the SMS goes, not who sends it', () => {
+  it.each([
+    ['抖音那边 工信部验证码发谁', 'douyin'],
+    ['12381那条短信发给谁啊', 'wechat'],
+  ])('"%s" is sms.recipient', async (text, platform) => {
+    const body = await say(newUser(), text, 0, platform);
+    expect(body.intent).toBe('sms.recipient');
+  });
+
+  it('who sends it, and when, stays sms.arrival_time', async () => {
+    const body = await say(newUser(), '核验短信是谁发的 多久能到', 0, 'douyin');
+    expect(body.intent).toBe('sms.arrival_time');
+  });
+});

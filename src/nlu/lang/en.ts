@@ -159,6 +159,7 @@ export const en: LanguageUnit = {
     time: /\b(?:how long|how much time|how many hours|deadline|time left|hours left|expire|expires|still in time|too late|until when|when does)\b/,
     attempts: /\b(?:how many (?:more )?(?:tries|attempts|times|chances)|tries left|attempts left|chances left|tries (?:do i )?have)\b/,
     stage: /\b(?:which step|what step|where am i|status|stage|next step|what next|what now)\b/,
+    recipient: /\bwhose (?:phone|number|mobile)\b|\bwho (?:gets|receives|will get|will receive|has to verify|needs to verify|verifies|should verify)\b/,
     own: /\b(?:left|remaining|still have|do i (?:still )?have|have i got|i have|we have|for me|for us)\b/,
   },
   countPatterns: {

@@ -80,7 +80,15 @@ export interface LanguageUnit {
   /** Whole-message short answers to a question the bot asked. */
   slotAnswers: Array<[SlotAnswer, RegExp]>;
   /** What a question about the user's own situation asks for. */
-  asks: { time: RegExp; attempts: RegExp; stage: RegExp; /** About the user's own case ("我还剩", "do I have left"), not the rule in general. */ own: RegExp };
+  asks: {
+    time: RegExp;
+    attempts: RegExp;
+    stage: RegExp;
+    /** About the user's own case ("我还剩", "do I have left"), not the rule in general. */
+    own: RegExp;
+    /** To whom the SMS goes ("发谁", "whose phone"), as opposed to who sends it or when. */
+    recipient: RegExp;
+  };
   countPatterns: {
     /** "第五次", "5th time": the count itself. Global, number in group 1. */
     ordinal: RegExp;
