@@ -24,7 +24,7 @@ import type { UnansweredLog } from '../state/unanswered-log';
 import { baseOf, localize, renderAnswer, renderDidYouMean, suggestionsFor, type RenderContext } from './answer-renderer';
 import { applyFacts } from './facts';
 import { FALLBACK } from './intent-ids';
-import { decide, handoffExpired, type DecidedBy, type Decision, type PolicyContext } from './policy';
+import { decide, handoffExpired, inContext, type DecidedBy, type Decision, type PolicyContext } from './policy';
 import {
   followUpReminder,
   handleOptIn,
@@ -279,7 +279,7 @@ export class DialogueEngine {
 
   /** Pure: the reply and the next state for this message. */
   answer(message: Message, parse: Parse, previous: ConversationState): TurnResult {
-    const turn = this.turn(message, parse, previous);
+    const turn = this.turn(message, inContext(parse, previous), previous);
     // A handoff that this turn ended without saying so: it timed out, or the user asked to be forgotten.
     if (previous.handoff?.active && !turn.state.handoff?.active && !turn.handoff?.ended) {
       turn.handoff = { ...turn.handoff, ended: { handoff: previous.handoff, reason: turn.forget ? 'user' : 'timeout' } };

@@ -58,6 +58,25 @@ export function handoffExpired(state: ConversationState, now: Date, timeoutMs: n
   return now.getTime() - last >= timeoutMs;
 }
 
+/**
+ * The parse read in the light of the conversation: "审核没通过" is another review's rejection for a
+ * newcomer, but this filing's for a user whose filing is under way; then the model's best in-scope
+ * reading stands. Pure.
+ */
+export function inContext(parse: Parse, state: ConversationState): Parse {
+  const best = parse.candidates[0];
+  if (!parse.otherReviewOnly || state.stage === 'unknown' || !best) return parse;
+  return {
+    ...parse,
+    outOfDomain: false,
+    otherReviewOnly: false,
+    intent: best.intent,
+    confidence: best.confidence,
+    source: 'classifier',
+    candidates: parse.candidates.slice(1),
+  };
+}
+
 /** Intents a short slot answer may look like to the classifier ("新增接入" reads as a report). */
 const SLOT_LOOKALIKES = new Set(['state.report', 'sms.recipient', 'filing.types', FALLBACK]);
 /** Knowledge intents a report of wrong tries may look like ("输错4次了"). */

@@ -53,6 +53,11 @@ export interface Parse {
   outOfDomain: boolean;
   /** The message names the verification's own actors (工信部, 12381, 管局, 核验, 初审...). */
   domainCue: boolean;
+  /**
+   * Out of domain only because it reports a rejected review that names nothing of the filing
+   * ("审核没通过"): in a conversation about a filing under way that is this filing's review.
+   */
+  otherReviewOnly: boolean;
   /** Short enough to be a bare report or a slot answer (not a story with a question in it). */
   short: boolean;
 }
@@ -154,8 +159,10 @@ export class Nlu {
     const entities = extractEntities(text, simplified, now, this.lexicon);
     probe?.('entities');
     const rejected = entities.events.some((e) => e.event === 'rejected' && e.polarity !== 'not');
-    const outOfDomain = this.scope.outOfDomain(normalized) || (rejected && this.scope.otherReviewRejected(normalized));
-    const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain, domainCue: this.scope.inDomainCue(normalized) };
+    const otherFile = this.scope.outOfDomain(normalized);
+    const otherReviewOnly = !otherFile && rejected && this.scope.otherReviewRejected(normalized);
+    const outOfDomain = otherFile || otherReviewOnly;
+    const base = { lang, variant, neutral, entities, short: isShort(normalized), outOfDomain, otherReviewOnly, domainCue: this.scope.inDomainCue(normalized) };
     const parsed = this.understand(withoutCorrection(normalized), base, probe);
     probe?.('classify');
     return parsed;

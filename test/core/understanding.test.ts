@@ -535,3 +535,18 @@ describe('"发谁" asks to whom the SMS goes, not who sends it', () => {
     expect(body.intent).toBe('sms.arrival_time');
   });
 });
+
+describe('"审核没通过" is another review for a newcomer, this filing\'s review mid-filing', () => {
+  it('with no filing under way it is out of scope', async () => {
+    const body = await say(newUser(), '审核又没过 咋整', 0, 'wechat');
+    expect(body.intent).toBe('fallback');
+  });
+
+  it('after the user reported the SMS it is about the filing, and records the return', async () => {
+    const user = newUser();
+    await say(user, '12381的短信上午收到了', 0, 'wechat');
+    const body = await say(user, '审核又没过 咋整', 1, 'wechat');
+    expect(body.intent).not.toBe('fallback');
+    expect(body.state.stage).toBe('rejected');
+  });
+});
