@@ -180,6 +180,16 @@ async function start(s: Server): Promise<void> {
   s.readyMs = performance.now() - started;
 }
 
+/** One message must be answered 200 before a server is loaded: failing requests would make its figures meaningless. */
+async function checkAnswers(s: Server, text: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${s.port}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'bench-check', text, timestamp: 1767225600 }),
+  });
+  if (!res.ok) throw new Error(`${s.name} answers ${res.status} to a message: ${await res.text()}`);
+}
+
 /** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is missing. */
 function cpuSeconds(pid: number | undefined): number | undefined {
   try {
@@ -242,6 +252,7 @@ async function http(texts: string[]): Promise<string[]> {
   const results = new Map<Server, Load[]>(servers.map((s) => [s, []]));
   try {
     for (const s of servers) await start(s);
+    for (const s of servers) await checkAnswers(s, texts[0]);
     for (const s of servers) await load(s, texts, 2); // warm-up: JIT, first conversations
     for (let r = 0; r < ROUNDS; r++) {
       // A different order each round, so no server always follows the same neighbour.
