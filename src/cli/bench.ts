@@ -38,6 +38,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+// BENCH_PARTS=turn,http: only those parts (while working on one of them).
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'turn,http,startup,memory').split(','));
 const MEMORY_SIZES = (process.env.BENCH_MEMORY ?? '50000,200000').split(',').map(Number).filter(Boolean);
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -322,10 +324,10 @@ async function main(): Promise<void> {
   const texts = benchTexts();
   const print = (lines: string[] | string) => process.stdout.write(`${([] as string[]).concat(lines).join('\n')}\n`);
   print(`bench on ${process.platform} ${process.arch}, node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`);
-  print(await inProcess(texts));
-  print(await http(texts));
-  print(await startup());
-  for (const n of MEMORY_SIZES) print(await memory(n));
+  if (PARTS.has('turn')) print(await inProcess(texts));
+  if (PARTS.has('http')) print(await http(texts));
+  if (PARTS.has('startup')) print(await startup());
+  if (PARTS.has('memory')) for (const n of MEMORY_SIZES) print(await memory(n));
 }
 
 main().catch((err) => {
