@@ -3,6 +3,7 @@ import '../load-env';
 import { loadConfig } from '../config';
 import { loadKnowledgeBase } from '../knowledge/knowledge-base';
 import { recordParsedYaml, writeParsedYamlCache } from '../knowledge/parsed-yaml-cache';
+import { writeTraditionalTable } from '../nlu/chinese-script';
 import { DEFAULT_MODEL_PATH } from '../nlu/intent-model';
 import { buildModelArtefact } from '../nlu/nlu';
 
@@ -14,6 +15,8 @@ const config = loadConfig();
 recordParsedYaml();
 const { utterances } = buildModelArtefact(loadKnowledgeBase(config.INTENTS_DIR), process.argv[2] ?? DEFAULT_MODEL_PATH);
 const files = process.argv[2] ? 0 : writeParsedYamlCache();
+// Which characters OpenCC's Simplified -> Traditional step changes, for language detection at start-up.
+const changing = process.argv[2] ? 0 : writeTraditionalTable();
 process.stdout.write(
-  `model: ${utterances} utterances of ${config.INTENTS_DIR} -> ${process.argv[2] ?? DEFAULT_MODEL_PATH} (${Math.round(performance.now() - started)} ms); ${files} parsed YAML files cached\n`,
+  `model: ${utterances} utterances of ${config.INTENTS_DIR} -> ${process.argv[2] ?? DEFAULT_MODEL_PATH} (${Math.round(performance.now() - started)} ms); ${files} parsed YAML files cached; ${changing} characters in the Traditional table\n`,
 );
