@@ -61,6 +61,31 @@ function channelOf(path: string): string {
 
 class NotReadyError extends Error {}
 
+/**
+ * helmet's headers with its default options are the same on every response (no nonces), but it
+ * sets them through a chain of a dozen middleware: they are collected once, in helmet's order,
+ * and set in one loop. Anything else helmet would do (an error) fails at start-up here.
+ */
+export function staticHeaders(middleware: express.RequestHandler): express.RequestHandler {
+  const headers: Array<[string, string]> = [];
+  const removed: string[] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => headers.push([name, value]),
+    removeHeader: (name: string) => removed.push(name),
+  };
+  let finished = false;
+  void middleware({} as express.Request, recorder as unknown as express.Response, (err?: unknown) => {
+    if (err) throw err instanceof Error ? err : new Error('staticHeaders: the middleware failed');
+    finished = true;
+  });
+  if (!finished) throw new Error('staticHeaders: the middleware did not call next() at once');
+  return (_req, res, next) => {
+    for (const name of removed) res.removeHeader(name);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    next();
+  };
+}
+
 /** Every channel the app knows; each runs when its configuration is present (adding one: one entry). */
 export const CHANNELS: readonly ChannelModule[] = [jsonWebhookChannel, wechatOfficialAccountChannel, wecomChannel, wecomKfChannel, douyinChannel];
 
@@ -73,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   const globalLimiter = deps.globalRateLimiter ?? (config.RATE_LIMIT_GLOBAL_PER_S ? globalRateLimiter(config.RATE_LIMIT_GLOBAL_PER_S) : undefined);
   const app = express();
   app.disable('x-powered-by');
-  app.use(helmet());
+  app.use(staticHeaders(helmet()));
   app.set('trust proxy', true);
   app.use((req, res, next) => {
     const requestId = randomUUID();

@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import type { Config } from './config';
 import { DialogueEngine, type EngineOptions, type HandoffSettings } from './core/dialogue-engine';
 import { loadKnowledgeBase } from './knowledge/knowledge-base';
@@ -13,6 +12,7 @@ import { MemoryIdempotencyStore, type IdempotencyStore } from './state/idempoten
 import { MemoryConversationStore } from './state/memory-conversation-store';
 import { globalRateLimiter, MemoryRateLimiter, RedisRateLimiter, type RateLimiter } from './state/rate-limiter';
 import { RedisClaimStore } from './state/redis-claim-store';
+import { newRedisClient } from './state/redis-client';
 import { RedisConversationStore } from './state/redis-conversation-store';
 import { RedisIdempotencyStore } from './state/redis-idempotency-store';
 import { FileUnansweredLog, GuardedUnansweredLog, RedisUnansweredLog, type UnansweredLog } from './state/unanswered-log';
@@ -106,10 +106,7 @@ export function createBackends(config: BackendConfig, metrics?: Metrics): Backen
   // Commands fail at once while Redis is disconnected (no offline queue piling up, no 1-2 s per
   // request): state falls back to a blank one, dedup and rate limits to memory. ioredis reconnects
   // by itself.
-  // Loaded only here: a deployment without Redis doesn't pay its start-up.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const RedisClient = (require('ioredis') as { default: typeof Redis }).default;
-  const redis = new RedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
+  const redis = newRedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 1000, connectTimeout: 2000, enableOfflineQueue: false });
   const warn = throttledWarning(log, 10_000);
   redis.on('error', (err: Error) => warn('redis error', { error: err.message }));
   redis.on('ready', () => log.info('redis ready'));

@@ -12,6 +12,7 @@ import { loadMenu } from './knowledge/menu';
 import { moduleLogger } from './logger';
 import { handoffNotifierFrom } from './handoff/handoff-notifier';
 import { Metrics } from './metrics';
+import { warmUpTraditionalReplies } from './nlu/chinese-script';
 import { wireReminders } from './reminders/reminder-port';
 import { WechatApiClient } from './channels/wechat/wechat-api-client';
 
@@ -86,6 +87,8 @@ function main(): void {
       () => {
         if (knowledge.engine) reminders.setEngine(knowledge.engine);
         log.info('ready', { startupMs: Math.round(process.uptime() * 1000) });
+        // Not needed to answer, so not before ready: the first reply in Traditional then doesn't wait for it.
+        setImmediate(warmUpTraditionalReplies);
       },
       (err: Error) => {
         log.error('start-up failed', { error: err.message });

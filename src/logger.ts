@@ -14,8 +14,18 @@ const MESSAGE = Symbol.for('message');
 // logform's json() with its defaults, except that it configures safe-stable-stringify on every
 // line; the default export is configured once, the same way. BigInts as strings, as json() does.
 const bigintAsString = (_key: string, value: unknown) => (typeof value === 'bigint' ? value.toString() : value);
+/** Whether a BigInt is anywhere inside (the replacer only changes those; a line without one skips it, as most do). */
+function hasBigint(value: unknown, depth = 0): boolean {
+  if (typeof value === 'bigint') return true;
+  if (value === null || typeof value !== 'object') return false;
+  // Deeper than this the masker has already flattened the value to text; a cycle ends here too.
+  if (depth > 8) return true;
+  for (const v of Object.values(value)) if (hasBigint(v, depth + 1)) return true;
+  return false;
+}
 const json = winston.format((info) => {
-  (info as Record<symbol, unknown>)[MESSAGE] = stringify(info, bigintAsString);
+  // Without a replacer safe-stable-stringify takes its plain path (no callback per key), same output.
+  (info as Record<symbol, unknown>)[MESSAGE] = hasBigint(info) ? stringify(info, bigintAsString) : stringify(info);
   return info;
 });
 

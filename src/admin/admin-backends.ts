@@ -1,6 +1,6 @@
-import Redis from 'ioredis';
 import type { Config } from '../config';
 import { moduleLogger } from '../logger';
+import { newRedisClient } from '../state/redis-client';
 import { throttledWarning } from '../throttled-warning';
 import { FileOverlayStore, RedisOverlayStore, type OverlayStore } from './knowledge-overlay';
 import { localReloadBus, redisReloadBus, type ReloadBus } from './knowledge-reloader';
@@ -22,7 +22,7 @@ export function createAdminBackends(config: Pick<Config, 'REDIS_URL' | 'KNOWLEDG
     return { overlay: new FileOverlayStore(config.KNOWLEDGE_OVERLAY), stats: new MemoryTurnStats(), bus: () => localReloadBus, close: async () => undefined };
   }
   // Unlike the per-message stores, these few commands (start-up, teaching) may wait for the connection.
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 });
+  const redis = newRedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, commandTimeout: 2000, connectTimeout: 2000 });
   const warn = throttledWarning(log, 10_000);
   redis.on('error', (err: Error) => warn('redis error (admin)', { error: err.message }));
   const buses: ReloadBus[] = [];

@@ -26,6 +26,8 @@ const engine = {
   apiState: (s: ConversationState) => toApiState(s, rules),
   revive: (raw: unknown, now: Date) => reviveState(raw, now),
   bilingual: () => '',
+  // Handoff is off here, as in the default configuration: no agent view.
+  handoffView: () => undefined,
   handle: (message: Message) =>
     backends.store
       .update(message.userId, (s) => ({ ...(s ?? newConversationState(message.timestamp)), updatedAt: message.timestamp.toISOString() }))

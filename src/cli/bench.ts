@@ -38,6 +38,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
 const USERS = Number(process.env.BENCH_USERS ?? 20_000);
+// BENCH_PARTS=turn,http: only those parts (while working on one of them).
+const PARTS = new Set((process.env.BENCH_PARTS ?? 'turn,http,startup,memory').split(','));
 const MEMORY_SIZES = (process.env.BENCH_MEMORY ?? '50000,200000').split(',').map(Number).filter(Boolean);
 
 const quantile = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
@@ -180,6 +182,16 @@ async function start(s: Server): Promise<void> {
   s.readyMs = performance.now() - started;
 }
 
+/** One message must be answered 200 before a server is loaded: failing requests would make its figures meaningless. */
+async function checkAnswers(s: Server, text: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${s.port}/api/v1/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ userId: 'bench-check', text, timestamp: 1767225600 }),
+  });
+  if (!res.ok) throw new Error(`${s.name} answers ${res.status} to a message: ${await res.text()}`);
+}
+
 /** CPU seconds (user + system, all threads) a process has used so far; undefined where /proc is missing. */
 function cpuSeconds(pid: number | undefined): number | undefined {
   try {
@@ -242,6 +254,7 @@ async function http(texts: string[]): Promise<string[]> {
   const results = new Map<Server, Load[]>(servers.map((s) => [s, []]));
   try {
     for (const s of servers) await start(s);
+    for (const s of servers) await checkAnswers(s, texts[0]);
     for (const s of servers) await load(s, texts, 2); // warm-up: JIT, first conversations
     for (let r = 0; r < ROUNDS; r++) {
       // A different order each round, so no server always follows the same neighbour.
@@ -311,10 +324,10 @@ async function main(): Promise<void> {
   const texts = benchTexts();
   const print = (lines: string[] | string) => process.stdout.write(`${([] as string[]).concat(lines).join('\n')}\n`);
   print(`bench on ${process.platform} ${process.arch}, node ${process.version}, ${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(2)}`);
-  print(await inProcess(texts));
-  print(await http(texts));
-  print(await startup());
-  for (const n of MEMORY_SIZES) print(await memory(n));
+  if (PARTS.has('turn')) print(await inProcess(texts));
+  if (PARTS.has('http')) print(await http(texts));
+  if (PARTS.has('startup')) print(await startup());
+  if (PARTS.has('memory')) for (const n of MEMORY_SIZES) print(await memory(n));
 }
 
 main().catch((err) => {

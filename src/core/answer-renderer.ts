@@ -29,10 +29,19 @@ export function localize(text: string, ctx: Pick<RenderContext, 'lang' | 'varian
   return out;
 }
 
+// The rule values of a knowledge base, worked out once per (immutable) rules object instead of on every line rendered.
+const ruleValuesOf = new WeakMap<KnowledgeBase['rules'], Record<string, string>>();
+
 /** `{rules.attempts}` and the like filled from intents/rules.yaml, where each value is written once (checked at load). */
 export function fillRules(kb: KnowledgeBase, text: string): string {
-  const values = ruleValues(kb.rules);
-  return text.replace(/\{rules\.(\w+)\}/g, (whole, name: string) => values[name] ?? whole);
+  if (!text.includes('{rules.')) return text;
+  let values = ruleValuesOf.get(kb.rules);
+  if (!values) {
+    values = ruleValues(kb.rules);
+    ruleValuesOf.set(kb.rules, values);
+  }
+  const found = values;
+  return text.replace(/\{rules\.(\w+)\}/g, (whole, name: string) => found[name] ?? whole);
 }
 
 /**

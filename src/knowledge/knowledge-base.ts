@@ -1,11 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import YAML from 'yaml';
 import { z } from 'zod';
 import { ALL_INTENTS, FALLBACK, HANDLER_INTENTS } from '../core/intent-ids';
 import { requiredTextKeys } from './text-keys';
 import { FILING_TYPES } from '../state/conversation-state';
 import { PLATFORMS } from '../core/types';
+import { parseYaml } from './parsed-yaml-cache';
 
 const bilingual = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 
@@ -131,7 +131,7 @@ export interface KnowledgeBase {
 const DATA_FILES = new Set(['menu.yaml', 'decision-tables.yaml', 'phone-prefixes.yaml', 'platforms.yaml', 'rules.yaml', 'scope.yaml']);
 
 function parseFile<T>(dir: string, file: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(YAML.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+  const parsed = schema.safeParse(parseYaml(fs.readFileSync(path.join(dir, file), 'utf8')));
   if (!parsed.success) {
     const why = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(`${file}: ${why}`);

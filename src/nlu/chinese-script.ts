@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import * as OpenCC from 'opencc-js';
 
 // Each OpenCC converter builds its own dictionary trie, and every Simplified -> Traditional one
@@ -109,9 +111,81 @@ function replaceOutsideLiterals(text: string, words: Array<[string, string]>): s
   return out + prose(text.slice(last));
 }
 
-/** Build the converters now, so the first user doesn't pay for it. */
+// Language detection asks, character by character, whether charsToTraditional changes it. Its
+// converter carries OpenCC's large phrase table (~100 ms and ~20 MB to build) that nothing else needs
+// before the first Traditional reply. npm run build writes the answer for every character detection
+// can meet (the CJK ranges it counts, all in the BMP) to a table; with a table of the installed
+// OpenCC's version, detection reads it instead, and the converter is built after start-up.
+export const DEFAULT_TRADITIONAL_TABLE_PATH = path.resolve(__dirname, '..', '..', 'dist', 'model', 'traditional-chars.json');
+const DETECTED_RANGES: Array<[number, number]> = [
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xf900, 0xfaff],
+];
+const inDetectedRanges = (cp: number) => DETECTED_RANGES.some(([from, to]) => cp >= from && cp <= to);
+
+interface TraditionalTable {
+  opencc: string;
+  /** Every character of the ranges above that charsToTraditional changes, concatenated. */
+  changing: string;
+}
+
+function openccVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.resolve(__dirname, '..', '..', 'node_modules', 'opencc-js', 'package.json'), 'utf8')) as { version: string })
+      .version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** npm run build: the characters of the detected ranges that charsToTraditional changes. */
+export function writeTraditionalTable(file: string = DEFAULT_TRADITIONAL_TABLE_PATH): number {
+  let changing = '';
+  for (const [from, to] of DETECTED_RANGES) {
+    for (let cp = from; cp <= to; cp++) {
+      const c = String.fromCharCode(cp);
+      if (charsToTraditional(c) !== c) changing += c;
+    }
+  }
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ opencc: openccVersion(), changing } satisfies TraditionalTable));
+  return changing.length;
+}
+
+let traditionalTablePath = DEFAULT_TRADITIONAL_TABLE_PATH;
+/** undefined: not read yet; null: none for this OpenCC, so the converter answers. */
+let changesTable: Set<string> | null | undefined;
+
+function readTraditionalTable(): Set<string> | null {
+  try {
+    const table = JSON.parse(fs.readFileSync(traditionalTablePath, 'utf8')) as TraditionalTable;
+    return table.opencc === openccVersion() && typeof table.changing === 'string' ? new Set(table.changing) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Tests: read the table from another file (or none) from the next question on. */
+export function useTraditionalTable(file: string): void {
+  traditionalTablePath = file;
+  changesTable = undefined;
+}
+
+/** Whether charsToTraditional changes this one character (from the build's table when there is one). */
+export function changesToTraditional(char: string): boolean {
+  if (changesTable === undefined) changesTable = readTraditionalTable();
+  if (changesTable && char.length === 1 && inDetectedRanges(char.charCodeAt(0))) return changesTable.has(char);
+  return charsToTraditional(char) !== char;
+}
+
+/** Build what reading messages needs now (Traditional -> Simplified), so the first user doesn't pay for it. */
 export function warmUpChineseScript(): void {
   traditionalToSimplified('驗證');
+}
+
+/** Build the converters of Traditional replies (after start-up: the first reply in Traditional then doesn't pay for them). */
+export function warmUpTraditionalReplies(): void {
   simplifiedToTraditional('验证');
   simplifiedToTraditional('验证', 'hk');
 }

@@ -334,6 +334,9 @@ function platformsIn(clauses: Clause[], lexicon: PlatformLexicon): { mentions: P
   return { mentions, other };
 }
 
+// Each unit's stage-event patterns as a list, made once (not an Object.entries array per clause).
+const EVENT_PATTERNS = new Map(UNITS.map((u) => [u, Object.entries(u.events) as Array<[StageEvent, RegExp]>]));
+
 function eventsIn(clauses: Clause[], whole: string, now: Date, lexicon: PlatformLexicon, mentions: PlatformMention[]): EventMention[] {
   const events: EventMention[] = [];
   const backgroundPlatforms = new Set(mentions.filter((m) => m.role === 'background').map((m) => m.platform));
@@ -348,7 +351,7 @@ function eventsIn(clauses: Clause[], whole: string, now: Date, lexicon: Platform
     const role: Role = aboutBackground ? 'background' : 'current';
     const found: EventMention[] = [];
     for (const u of UNITS) {
-      for (const [event, re] of Object.entries(u.events) as Array<[StageEvent, RegExp]>) {
+      for (const [event, re] of EVENT_PATTERNS.get(u)!) {
         const m = re.exec(clause.text);
         if (!m) continue;
         const polarity = polarityAt(u, clause, m.index);

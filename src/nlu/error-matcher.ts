@@ -1,8 +1,3 @@
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { LevenshteinDistanceSearch } = require('natural/lib/natural/distance/levenshtein_distance') as {
-  LevenshteinDistanceSearch: (needle: string, haystack: string) => { substring: string; distance: number; offset: number };
-};
-
 export interface ErrorPattern {
   intent: string;
   text: string;
@@ -23,6 +18,42 @@ const MIN_FUZZY_LENGTH = 8;
 const MAX_FUZZY_TEXT = 300;
 
 const compact = (s: string) => s.replace(/\s+/g, '');
+
+// Two rows of the edit-distance table, reused by every call (matching is synchronous).
+let previousRow = new Uint32Array(0);
+let currentRow = new Uint32Array(0);
+
+/**
+ * The fewest insertions, deletions and substitutions (each costing 1, UTF-16 unit by unit) that
+ * turn `needle` into some substring of `haystack`: natural's LevenshteinDistanceSearch(needle,
+ * haystack).distance, which builds the whole table of objects per call; two rows of integers here.
+ */
+export function substringEditDistance(needle: string, haystack: string): number {
+  const m = haystack.length;
+  if (previousRow.length < m + 1) {
+    previousRow = new Uint32Array(m + 1);
+    currentRow = new Uint32Array(m + 1);
+  }
+  let prev = previousRow;
+  let cur = currentRow;
+  // Row 0: the match may start anywhere in the haystack, for free.
+  prev.fill(0, 0, m + 1);
+  for (let i = 1; i <= needle.length; i++) {
+    cur[0] = i;
+    const c = needle.charCodeAt(i - 1);
+    for (let j = 1; j <= m; j++) {
+      const substitute = prev[j - 1] + (c === haystack.charCodeAt(j - 1) ? 0 : 1);
+      const insert = cur[j - 1] + 1;
+      const remove = prev[j] + 1;
+      cur[j] = substitute < insert ? (substitute < remove ? substitute : remove) : insert < remove ? insert : remove;
+    }
+    [prev, cur] = [cur, prev];
+  }
+  // Natural starts from needle + haystack length and takes the least cost in the last row.
+  let best = needle.length + m;
+  for (let j = 0; j <= m; j++) if (prev[j] < best) best = prev[j];
+  return best;
+}
 
 /**
  * The official MIIT and platform error strings, recognised before the classifier: these messages
@@ -57,7 +88,7 @@ export class ErrorMatcher {
       let shared = 0;
       for (const c of p.chars) if (textChars.has(c)) shared++;
       if (shared < p.chars.size * (1 - MAX_EDIT_RATIO)) continue;
-      const { distance } = LevenshteinDistanceSearch(p.compact, text);
+      const distance = substringEditDistance(p.compact, text);
       const allowed = Math.floor(p.compact.length * MAX_EDIT_RATIO);
       if (distance > allowed) continue;
       const score = 1 - distance / p.compact.length;

@@ -1,5 +1,5 @@
 import type { Lang } from '../core/types';
-import { charsToSimplified, charsToTraditional } from './chinese-script';
+import { changesToTraditional as changesToTraditionalChar, charsToSimplified } from './chinese-script';
 
 const CJK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
@@ -31,12 +31,12 @@ const SHARED = new Set(['台', '着', '干', '晒']);
 const changesToSimplified = new Map<string, boolean>();
 const changesToTraditional = new Map<string, boolean>();
 
-function countDiffering(chars: string[], convert: (s: string) => string, memo: Map<string, boolean>): number {
+function countDiffering(chars: string[], differs: (c: string) => boolean, memo: Map<string, boolean>): number {
   let n = 0;
   for (const c of chars) {
     let changes = memo.get(c);
     if (changes === undefined) {
-      changes = convert(c) !== c;
+      changes = differs(c);
       memo.set(c, changes);
     }
     if (changes) n++;
@@ -65,10 +65,10 @@ export function detectLanguage(text: string): LanguageGuess {
   if (cjk.length === 0 || (latinWords > 0 && latinWords * 2 > cjkUnquoted)) return { lang: 'en', variant: null, neutral: false };
   if (CANTONESE.test(text)) return { lang: 'zh-Hant', variant: 'hk', neutral: false };
   const taiwan = TAIWAN.test(text);
-  const traditionalOnly = countDiffering(cjk, charsToSimplified, changesToSimplified);
+  const traditionalOnly = countDiffering(cjk, (c) => charsToSimplified(c) !== c, changesToSimplified);
   const simplifiedOnly = countDiffering(
     cjk.filter((c) => !SHARED.has(c)),
-    charsToTraditional,
+    changesToTraditionalChar,
     changesToTraditional,
   );
   if (taiwan || traditionalOnly > simplifiedOnly) return { lang: 'zh-Hant', variant: taiwan ? 'tw' : null, neutral: false };

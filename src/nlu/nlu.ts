@@ -87,9 +87,20 @@ function withoutCorrection(normalized: string): string {
   return normalized;
 }
 
-const CJK = /[\u3400-\u9fff]/g;
-const LATIN = /[a-z]+/g;
-const isShort = (normalized: string) => (normalized.match(CJK) ?? []).length <= 16 && (normalized.match(LATIN) ?? []).length <= 10;
+/** At most 16 characters U+3400-U+9FFF and 10 runs of a-z: counted in one pass, without arrays of matches. */
+function isShort(normalized: string): boolean {
+  let cjk = 0;
+  let latinRuns = 0;
+  let inLatin = false;
+  for (let i = 0; i < normalized.length; i++) {
+    const c = normalized.charCodeAt(i);
+    const latin = c >= 0x61 && c <= 0x7a;
+    if (latin && !inLatin && ++latinRuns > 10) return false;
+    inLatin = latin;
+    if (c >= 0x3400 && c <= 0x9fff && ++cjk > 16) return false;
+  }
+  return true;
+}
 
 /** normalise -> error strings -> tokenise -> classify -> scope and threshold; entities from the same text. */
 export class Nlu {

@@ -91,6 +91,20 @@ const EN_STOP = new Set([
   'about',
 ]);
 
+// A word's stem never changes, and natural's Porter stemmer runs a dozen regexes per word: stems are
+// kept per word (English has few distinct words; the cap bounds what made-up words can take).
+const stems = new Map<string, string>();
+const MAX_STEMS = 50_000;
+function stem(word: string): string {
+  let s = stems.get(word);
+  if (s === undefined) {
+    s = PorterStemmer.stem(word);
+    if (stems.size >= MAX_STEMS) stems.clear();
+    stems.set(word, s);
+  }
+  return s;
+}
+
 export interface Segmenter {
   cut(text: string): string[];
 }
@@ -139,23 +153,25 @@ export function latinTokens(normalized: string): string[] {
   const content = all.filter((w) => !EN_STOP.has(w));
   const words = content.length ? content : all;
   const out: string[] = [];
-  const stems: string[] = [];
+  const wordStems: string[] = [];
   for (const w of words) {
     if (/^\d+$/.test(w)) {
       // Exact small numbers matter (5 tries, 24 hours, 145 segment); long runs are phone / ID / code digits.
       out.push(w.length <= 3 ? `n:${w}` : `n:len${Math.min(w.length, 12)}`);
-      stems.push('#');
+      wordStems.push('#');
       continue;
     }
-    const stem = PorterStemmer.stem(w);
-    out.push(`e:${stem}`);
-    stems.push(stem);
+    const s = stem(w);
+    out.push(`e:${s}`);
+    wordStems.push(s);
   }
-  for (let i = 0; i + 1 < stems.length; i++) out.push(`e2:${stems[i]}_${stems[i + 1]}`);
+  for (let i = 0; i + 1 < wordStems.length; i++) out.push(`e2:${wordStems[i]}_${wordStems[i + 1]}`);
   return out;
 }
 
 /** All features of a normalized message, duplicates removed (the classifier uses presence). */
 export function tokenize(normalized: string, segmenter: Segmenter): string[] {
-  return [...new Set([...chineseTokens(normalized, segmenter), ...latinTokens(normalized)])];
+  const features = new Set(chineseTokens(normalized, segmenter));
+  for (const f of latinTokens(normalized)) features.add(f);
+  return [...features];
 }

@@ -162,6 +162,18 @@ interface Replacement {
   with: string;
 }
 
+/** Whether the text has at least `n` digit-like characters: counted up to n, without an array of every match (most texts have none). */
+function hasDigitLike(text: string, n: number): boolean {
+  DIGIT_LIKE.lastIndex = 0;
+  for (let k = 0; DIGIT_LIKE.test(text);) {
+    if (++k >= n) {
+      DIGIT_LIKE.lastIndex = 0;
+      return true;
+    }
+  }
+  return false;
+}
+
 interface Scan {
   replacements: Replacement[];
   found: PersonalData;
@@ -171,7 +183,7 @@ interface Scan {
 function scan(text: string): Scan {
   const found: PersonalData = { mobiles: [], idNumbers: 0, codes: 0 };
   const replacements: Replacement[] = [];
-  if ((text.match(DIGIT_LIKE)?.length ?? 0) < 5) return { replacements, found };
+  if (!hasDigitLike(text, 5)) return { replacements, found };
   const view = foldedView(text);
   let v = view.text;
   // Each pass sees the earlier ones' matches as '*', as mask()'s output would show them.

@@ -1,4 +1,3 @@
-import Redis from 'ioredis';
 import type { Registry } from 'prom-client';
 import { DouyinApiClient } from '../channels/douyin/douyin-api-client';
 import { WechatApiClient } from '../channels/wechat/wechat-api-client';
@@ -7,6 +6,7 @@ import type { Config } from '../config';
 import { moduleLogger } from '../logger';
 import { MemoryClaimStore, type ClaimStore } from '../state/claim-store';
 import { RedisClaimStore } from '../state/redis-claim-store';
+import { newRedisClient } from '../state/redis-client';
 import { RedisServiceWindow } from '../state/redis-service-window';
 import { MemoryServiceWindow, type ServiceWindow } from '../state/service-window';
 import type * as BullmqModule from './bullmq-reminder-scheduler';
@@ -157,7 +157,7 @@ export function createReminders(config: RemindersConfig, deps: RemindersDeps): R
   const now = deps.now ?? (() => new Date());
   const metrics = new ReminderMetrics(deps.registry);
   // Claims and windows are checked in the message path: fail fast while Redis is away.
-  const redis = config.REDIS_URL ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 }) : undefined;
+  const redis = config.REDIS_URL ? newRedisClient(config.REDIS_URL, { maxRetriesPerRequest: 1, connectTimeout: 2000, commandTimeout: 2000 }) : undefined;
   redis?.on('error', (err: Error) => log.debug('reminder redis error', { error: err.message }));
   const claims = deps.claims ?? (redis ? new RedisClaimStore(redis) : new MemoryClaimStore());
   const serviceWindow = deps.serviceWindow ?? (redis ? new RedisServiceWindow(redis) : new MemoryServiceWindow());
