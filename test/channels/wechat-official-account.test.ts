@@ -25,7 +25,7 @@ interface SentMessage {
 const sent: SentMessage[] = [];
 const typing: Array<{ touser: string; command: string }> = [];
 let tokenRequests = 0;
-/** Set to 40200 to act as an unverified account, which may not send menus. */
+/** Set to 40200 to act as an unverified account, which may not send menus; -1 for a proxy that fails them. */
 let menuErrcode = 0;
 const fake = http.createServer((req, res) => {
   let body = '';
@@ -38,6 +38,10 @@ const fake = http.createServer((req, res) => {
     }
     if (req.url?.startsWith('/cgi-bin/message/custom/send')) {
       const message = JSON.parse(body) as SentMessage;
+      if (message.msgtype === 'msgmenu' && menuErrcode < 0) {
+        res.statusCode = 502;
+        return res.end('bad gateway');
+      }
       if (message.msgtype === 'msgmenu' && menuErrcode) return res.end(JSON.stringify({ errcode: menuErrcode, errmsg: 'api unauthorized' }));
       if (sent.length < 100) sent.push(message);
       return res.end(JSON.stringify({ errcode: 0 }));
@@ -496,6 +500,16 @@ describe('WeChat Official Account: menus, typing and the 5-message budget', () =
     expect(mine()[0].msgtype).toBe('text');
     expect(mine()[0].text.content).toMatch(/^1\. /m);
     expect(mine()[0].text.content).toMatch(/回复序号/);
+  });
+
+  it('sends the numbered text when a menu fails for another reason (a proxy answering 502)', async () => {
+    menuErrcode = -1;
+    const { app } = appWith({ WECHAT_APP_SECRET: 'secret' });
+    await post(app, textXml('短信', 'oMenuProxy'));
+    const mine = () => sent.filter((m) => m.touser === 'oMenuProxy');
+    await waitFor(() => mine().length > 0);
+    expect(mine()).toHaveLength(1);
+    expect(mine()[0].text.content).toMatch(/^1\. /m);
   });
 
   it('keeps the question in the passive text when no API is configured', async () => {

@@ -268,9 +268,10 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
       try {
         await api.sendMenu(openId, m.menu);
       } catch (err) {
-        // Unverified accounts can't send menus (40200): the same choices as numbered text instead.
-        if (!(err instanceof WechatApiError) || WINDOW_ERRORS.has(err.errcode)) throw err;
-        log.info('menu refused, sent as text', { errcode: err.errcode });
+        // Unverified accounts can't send menus (40200), and a proxy may not know them: the same
+        // choices as numbered text instead, unless the window itself is closed.
+        if (err instanceof WechatApiError && WINDOW_ERRORS.has(err.errcode)) throw err;
+        log.info('menu refused, sent as text', { error: (err as Error).message });
         await api.sendText(openId, m.menu.plain);
       }
     }
