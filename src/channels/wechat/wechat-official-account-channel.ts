@@ -185,11 +185,10 @@ export function wechatOfficialAccountRouter(o: WechatOfficialAccountOptions): Ro
     const free = passive ? 1 : 0;
     if (!o.api) return { passive: passive ? fitOneMessage(turn.text, o.phrase('channel_truncated'), MAX_REPLY_BYTES) : null, api: [] };
     const at = new Date();
-    const left = await window.remaining(userKey, at).catch(() => 0);
     if (turn.menu && turn.menu.rest) {
       const parts = splitUtf8(turn.menu.rest, MAX_REPLY_BYTES);
       const wanted = parts.length + 1 - free;
-      if (wanted <= left) {
+      if (wanted <= (await window.remaining(userKey, at).catch(() => 0))) {
         const granted = await window.take(userKey, at, wanted).catch(() => 0);
         if (granted === wanted) return split(parts, free, [{ kind: 'menu', menu: turn.menu }]);
       }
