@@ -8,19 +8,11 @@ if at and at >= tonumber(ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], 'at', ARGV[1], 'left', ARGV[2])
 redis.call('PEXPIREAT', KEYS[1], tonumber(ARGV[1]) + tonumber(ARGV[3]))
 return 1`;
-const CONSUME = `
-local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
-local now = tonumber(ARGV[1])
-if not at or now - at >= tonumber(ARGV[2]) or now < at then return 'outside_window' end
-local left = tonumber(redis.call('HGET', KEYS[1], 'left'))
-if not left or left <= 0 then return 'quota_exhausted' end
-redis.call('HINCRBY', KEYS[1], 'left', -1)
-return 'ok'`;
-// Up to ARGV[3] messages (0 to peek): returns how many the window still has, or granted.
+// Up to ARGV[3] messages (0 to peek): how many were granted (or are left), -1 outside the window.
 const TAKE = `
 local at = tonumber(redis.call('HGET', KEYS[1], 'at'))
 local now = tonumber(ARGV[1])
-if not at or now - at >= tonumber(ARGV[2]) or now < at then return 0 end
+if not at or now - at >= tonumber(ARGV[2]) or now < at then return -1 end
 local left = tonumber(redis.call('HGET', KEYS[1], 'left')) or 0
 if left < 0 then left = 0 end
 local wanted = tonumber(ARGV[3])
@@ -42,18 +34,21 @@ export class RedisServiceWindow implements ServiceWindow {
   }
 
   async tryConsume(userKey: string, now: Date): Promise<ServiceWindowDecision> {
-    const result = await this.redis.eval(CONSUME, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs);
-    if (result === 'ok') return { allowed: true };
-    return { allowed: false, reason: result === 'quota_exhausted' ? 'quota_exhausted' : 'outside_window' };
+    const granted = await this.grant(userKey, now, 1);
+    if (granted > 0) return { allowed: true };
+    return { allowed: false, reason: granted < 0 ? 'outside_window' : 'quota_exhausted' };
   }
 
   async remaining(userKey: string, now: Date): Promise<number> {
-    return Number(await this.redis.eval(TAKE, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs, 0));
+    return Math.max(0, await this.grant(userKey, now, 0));
   }
 
   async take(userKey: string, now: Date, wanted: number): Promise<number> {
-    if (wanted <= 0) return 0;
-    return Number(await this.redis.eval(TAKE, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs, Math.floor(wanted)));
+    return wanted <= 0 ? 0 : Math.max(0, await this.grant(userKey, now, Math.floor(wanted)));
+  }
+
+  private async grant(userKey: string, now: Date, wanted: number): Promise<number> {
+    return Number(await this.redis.eval(TAKE, 1, this.prefix + userKey, now.getTime(), this.rules.windowMs, wanted));
   }
 
   async close(): Promise<void> {}

@@ -50,11 +50,8 @@ export class MemoryServiceWindow implements ServiceWindow {
   }
 
   async tryConsume(userKey: string, now: Date): Promise<ServiceWindowDecision> {
-    const entry = this.open(userKey, now);
-    if (!entry) return { allowed: false, reason: 'outside_window' };
-    if (entry.left <= 0) return { allowed: false, reason: 'quota_exhausted' };
-    entry.left -= 1;
-    return { allowed: true };
+    if (!this.open(userKey, now)) return { allowed: false, reason: 'outside_window' };
+    return (await this.take(userKey, now, 1)) ? { allowed: true } : { allowed: false, reason: 'quota_exhausted' };
   }
 
   async remaining(userKey: string, now: Date): Promise<number> {

@@ -38,7 +38,7 @@ export class WechatApiClient {
     url.search = new URLSearchParams({ grant_type: 'client_credential', appid: this.options.appId, secret: this.options.appSecret }).toString();
     const res = await this.fetch(url, { signal: AbortSignal.timeout(5000) });
     const body = (await res.json()) as TokenResponse;
-    if (!body.access_token) throw new Error(`WeChat token request failed: errcode ${body.errcode ?? res.status}`);
+    if (!body.access_token) throw new WechatApiError('token request', body.errcode ?? res.status);
     return { token: body.access_token, expiresInS: body.expires_in };
   }
 
@@ -80,6 +80,10 @@ export class WechatApiClient {
     }
   }
 }
+
+/** errcodes of the customer-service API that mean "not now" rather than "broken": the 48 h window closed, the quota used. */
+export const WECHAT_OUTSIDE_WINDOW = 45015;
+export const WECHAT_QUOTA_USED = 45047;
 
 /** WeChat refused a call; `errcode` says why (the message keeps "errcode N" for log readers). */
 export class WechatApiError extends Error {

@@ -4,7 +4,7 @@ import { moduleLogger } from '../../logger';
 import type { IdempotencyStore } from '../../state/idempotency-store';
 import { MemoryServiceWindow, type ServiceWindow } from '../../state/service-window';
 import type { ChannelModule, HandleMessage } from '../channel';
-import { WechatApiClient, WechatApiError } from './wechat-api-client';
+import { WECHAT_OUTSIDE_WINDOW, WECHAT_QUOTA_USED, WechatApiClient, WechatApiError } from './wechat-api-client';
 import { freshTimestamp, safeEqual, sha256Hex, wechatSignature } from '../signatures';
 import { sendError } from '../../http-errors';
 import { createTimeOf, dedupKey, inboundOf, turnFor } from './inbound';
@@ -59,7 +59,7 @@ interface WechatTurn {
 type Outgoing = { kind: 'text'; text: string } | { kind: 'menu'; menu: ReplyMenu };
 
 // errcodes after which a plain-text copy of a refused menu would be refused too (window closed, quota).
-const WINDOW_ERRORS = new Set([45015, 45047]);
+const WINDOW_ERRORS = new Set([WECHAT_OUTSIDE_WINDOW, WECHAT_QUOTA_USED]);
 
 /**
  * The WeChat Official Account message server at /wechat: URL verification, plaintext, compatible

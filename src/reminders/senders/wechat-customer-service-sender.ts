@@ -1,10 +1,6 @@
-import type { WechatApiClient } from '../../channels/wechat/wechat-api-client';
+import { WECHAT_OUTSIDE_WINDOW, WECHAT_QUOTA_USED, WechatApiError, type WechatApiClient } from '../../channels/wechat/wechat-api-client';
 import type { ServiceWindow } from '../../state/service-window';
-import { describeError, platformUserId, type ProactiveSender, type SendResult } from '../proactive-sender';
-
-// errcodes of the customer-service API that mean "not allowed now" rather than "broken".
-const OUTSIDE_WINDOW = new Set([45015]);
-const QUOTA = new Set([45047]);
+import { platformUserId, type ProactiveSender, type SendResult } from '../proactive-sender';
 
 /**
  * WeChat Official Account: the customer-service message API, only within the 48 h after the
@@ -27,10 +23,10 @@ export class WechatCustomerServiceSender implements ProactiveSender {
       await this.client.sendText(openId, text);
       return { status: 'sent' };
     } catch (err) {
-      const errcode = Number(/errcode (\d+)/.exec(describeError(err))?.[1]);
-      if (OUTSIDE_WINDOW.has(errcode)) return { status: 'skipped', reason: 'outside_window' };
-      if (QUOTA.has(errcode)) return { status: 'skipped', reason: 'quota_exhausted' };
-      return { status: 'failed', reason: Number.isFinite(errcode) ? `errcode_${errcode}` : 'network' };
+      if (!(err instanceof WechatApiError)) return { status: 'failed', reason: 'network' };
+      if (err.errcode === WECHAT_OUTSIDE_WINDOW) return { status: 'skipped', reason: 'outside_window' };
+      if (err.errcode === WECHAT_QUOTA_USED) return { status: 'skipped', reason: 'quota_exhausted' };
+      return { status: 'failed', reason: `errcode_${err.errcode}` };
     }
   }
 }
