@@ -35,7 +35,7 @@ const CODE_FORMS: Array<{ dir: string; ext: string }> = (() => {
   return [own, other];
 })();
 /** Libraries whose behaviour is part of every feature: the segmenter, the stemmer, the script converter. */
-const FEATURE_LIBRARIES = ['jieba-wasm', 'natural', 'opencc-js'];
+const FEATURE_LIBRARIES = ['@node-rs/jieba', 'natural', 'opencc-js'];
 
 /** The code that turns text into features and features into a model: every file of the NLU folder in one form. */
 function codeFiles(dir: string, ext: string): string[] {
