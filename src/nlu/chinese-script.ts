@@ -42,10 +42,138 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 // Whether any of the words above occurs at all.
 const ANY_TAIWAN_WORD = new RegExp(TAIWAN_WORDS.map(([re]) => re.source).join('|'));
 
-/** Character-level Traditional (Taiwan and Hong Kong variants included) to Simplified. */
-export function charsToSimplified(text: string): string {
+/** OpenCC's tw -> cn converter itself (its tries); charsToSimplified answers the same, mostly without it. */
+export function openccToSimplified(text: string): string {
   twToCn ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
   return twToCn(text);
+}
+
+/**
+ * OpenCC's tw -> cn runs four passes over the text (normalisation, phrase segmentation, Taiwan
+ * variants, Traditional -> Simplified), each walking a trie of Maps per character; on a busy
+ * server those lookups miss the cache and cost more than the rest of normalising. A pass changes
+ * text only where one of its keys matches. Where no key of two or more characters can match in any
+ * pass, the result is each character mapped through the single-character keys of the passes in
+ * turn, which this table holds composed: `changed` (code point -> result) and, per BMP code unit,
+ * flags (changes; may start a longer key). A text that may hold a longer key, or holds an
+ * ideographic description sequence (which OpenCC steps over whole), goes to OpenCC itself.
+ * test/nlu/chinese-script.test.ts compares both on every code point and on texts built from keys.
+ */
+interface SimplifyTable {
+  flags: Uint8Array;
+  changed: Map<string, string>;
+  /** First two code points of a longer key, as they appear in the message (before any pass maps them). */
+  pairs: Set<string>;
+}
+const CHANGES = 1;
+const MAY_START_KEY = 2;
+const IDEOGRAPHIC_DESCRIPTION = /[\u2ff0-\u2fff]/;
+type Dict = string | ReadonlyArray<readonly [string, string]>;
+interface Tw2sConfig {
+  normalizationChain?: Dict[][];
+  segmentation?: Dict | Dict[];
+  conversionChain: Dict[][];
+}
+
+function dictEntries(dict: Dict): Array<[string, string]> {
+  if (typeof dict !== 'string') return dict.map(([k, v]) => [k, v]);
+  return dict ? dict.split('|').map((e) => [e.slice(0, e.indexOf(' ')), e.slice(e.indexOf(' ') + 1)]) : [];
+}
+
+let simplifyTable: SimplifyTable | null | undefined;
+
+function buildSimplifyTable(): SimplifyTable | null {
+  const config = (OpenCC.Locale.configs as unknown as Record<string, Tw2sConfig | undefined>).tw2s;
+  if (!config?.conversionChain) return null;
+  const segmentation =
+    config.segmentation === undefined
+      ? []
+      : Array.isArray(config.segmentation) && config.segmentation.every((d) => typeof d === 'string')
+        ? (config.segmentation as Dict[])
+        : [config.segmentation as Dict];
+  // Each pass: its single-character map (the first dictionary of a group wins a key) and the first two code points of its longer keys.
+  const passes = [
+    ...(config.normalizationChain ?? []).map((group) => ({ group, converts: true })),
+    { group: segmentation, converts: false },
+    ...config.conversionChain.map((group) => ({ group, converts: true })),
+  ];
+  // composed: code point -> what the passes so far made of it (only those they changed).
+  const composed = new Map<string, string>();
+  const pairs = new Set<string>();
+  for (const { group, converts } of passes) {
+    const single = new Map<string, string>();
+    const prefixes: Array<[string, string]> = [];
+    for (const dict of [...group].reverse()) {
+      for (const [key, value] of dictEntries(dict)) {
+        const cps = [...key];
+        if (cps.length === 1) {
+          if (converts) single.set(key, value);
+        } else if (cps.length > 1) prefixes.push([cps[0], cps[1]]);
+      }
+    }
+    // A message's code points that reach this pass as x: x itself unless an earlier pass changed it, and those it was made from.
+    const from = new Map<string, string[]>();
+    for (const [c, out] of composed) if ([...out].length === 1) from.set(out, [...(from.get(out) ?? []), c]);
+    const sources = (x: string) => [...(composed.has(x) ? [] : [x]), ...(from.get(x) ?? [])];
+    for (const [a, b] of prefixes) for (const sa of sources(a)) for (const sb of sources(b)) pairs.add(sa + sb);
+    // Multi-character results make pairs the table doesn't follow: such a character always goes to OpenCC.
+    for (const [c, out] of composed) if ([...out].length > 1) pairs.add(c);
+    if (!single.size) continue;
+    // What earlier passes made of a character goes through this pass; a character they left alone meets it as itself.
+    for (const [c, out] of composed) composed.set(c, [...out].map((x) => single.get(x) ?? x).join(''));
+    for (const [c, out] of single) if (!composed.has(c)) composed.set(c, out);
+  }
+  const flags = new Uint8Array(0x10000);
+  const changed = new Map<string, string>();
+  for (const [c, out] of composed) {
+    if (out === c) continue;
+    changed.set(c, out);
+    if (c.length === 1) flags[c.charCodeAt(0)] |= CHANGES;
+  }
+  for (const p of pairs) if (p.charCodeAt(0) < 0xd800 || p.charCodeAt(0) > 0xdfff) flags[p.charCodeAt(0)] |= MAY_START_KEY;
+  return { flags, changed, pairs };
+}
+
+/** Whether charsToSimplified changes this one character (language detection asks for every character). */
+export function changesToSimplified(char: string): boolean {
+  if (simplifyTable === undefined) simplifyTable = buildSimplifyTable();
+  const unit = char.charCodeAt(0);
+  if (simplifyTable && char.length === 1 && (unit < 0xd800 || unit > 0xdfff) && !IDEOGRAPHIC_DESCRIPTION.test(char) && !simplifyTable.pairs.has(char)) {
+    return (simplifyTable.flags[unit] & CHANGES) !== 0;
+  }
+  return charsToSimplified(char) !== char;
+}
+
+/** Character-level Traditional (Taiwan and Hong Kong variants included) to Simplified: OpenCC's tw -> cn. */
+export function charsToSimplified(text: string): string {
+  if (simplifyTable === undefined) simplifyTable = buildSimplifyTable();
+  const table = simplifyTable;
+  if (!table || IDEOGRAPHIC_DESCRIPTION.test(text)) return openccToSimplified(text);
+  const { flags, changed, pairs } = table;
+  let out: string | undefined;
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // Astral code points (two units) and lone surrogates: the Maps answer for them.
+    const surrogate = unit >= 0xd800 && unit <= 0xdfff;
+    const width = surrogate && unit <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    const f = surrogate ? 0 : flags[unit];
+    if (surrogate || f & MAY_START_KEY) {
+      const c = text.slice(i, i + width);
+      if (pairs.has(c)) return openccToSimplified(text);
+      const next = text.codePointAt(i + width);
+      if (next !== undefined && pairs.has(c + String.fromCodePoint(next))) return openccToSimplified(text);
+    }
+    if (surrogate || f & CHANGES) {
+      const to = changed.get(text.slice(i, i + width));
+      if (to !== undefined) {
+        out = (out ?? '') + text.slice(from, i) + to;
+        from = i + width;
+      }
+    }
+    i += width - 1;
+  }
+  return out === undefined ? text : out + text.slice(from);
 }
 
 /** Simplified to Traditional characters (OpenCC's standard form; its phrase table only picks the right character). */
@@ -155,12 +283,16 @@ export function writeTraditionalTable(file: string = DEFAULT_TRADITIONAL_TABLE_P
 
 let traditionalTablePath = DEFAULT_TRADITIONAL_TABLE_PATH;
 /** undefined: not read yet; null: none for this OpenCC, so the converter answers. */
-let changesTable: Set<string> | null | undefined;
+let changesTable: Uint8Array | null | undefined;
 
-function readTraditionalTable(): Set<string> | null {
+// One byte per BMP code unit (1: changes to Traditional): a lookup per character of every message.
+function readTraditionalTable(): Uint8Array | null {
   try {
     const table = JSON.parse(fs.readFileSync(traditionalTablePath, 'utf8')) as TraditionalTable;
-    return table.opencc === openccVersion() && typeof table.changing === 'string' ? new Set(table.changing) : null;
+    if (table.opencc !== openccVersion() || typeof table.changing !== 'string') return null;
+    const changing = new Uint8Array(0x10000);
+    for (let i = 0; i < table.changing.length; i++) changing[table.changing.charCodeAt(i)] = 1;
+    return changing;
   } catch {
     return null;
   }
@@ -175,13 +307,15 @@ export function useTraditionalTable(file: string): void {
 /** Whether charsToTraditional changes this one character (from the build's table when there is one). */
 export function changesToTraditional(char: string): boolean {
   if (changesTable === undefined) changesTable = readTraditionalTable();
-  if (changesTable && char.length === 1 && inDetectedRanges(char.charCodeAt(0))) return changesTable.has(char);
+  if (changesTable && char.length === 1 && inDetectedRanges(char.charCodeAt(0))) return changesTable[char.charCodeAt(0)] === 1;
   return charsToTraditional(char) !== char;
 }
 
 /** Build what reading messages needs now (Traditional -> Simplified), so the first user doesn't pay for it. */
 export function warmUpChineseScript(): void {
   traditionalToSimplified('驗證');
+  // Messages that may hold a longer key still go to OpenCC's converter.
+  openccToSimplified('驗證');
 }
 
 /** Build the converters of Traditional replies (after start-up: the first reply in Traditional then doesn't pay for them). */

@@ -1,5 +1,5 @@
 import type { Lang } from '../core/types';
-import { changesToTraditional as changesToTraditionalChar, charsToSimplified } from './chinese-script';
+import { changesToSimplified, changesToTraditional } from './chinese-script';
 
 const CJK_CHAR = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/gu;
 const LATIN_WORD = /[A-Za-z]{2,}/g;
@@ -26,24 +26,6 @@ export interface LanguageGuess {
 // no evidence of Simplified.
 const SHARED = new Set(['台', '着', '干', '晒']);
 
-// Whether a character changes under a conversion, memoised per character: detection runs on every
-// message, and a character's answer never changes (the set of CJK characters bounds the maps).
-const changesToSimplified = new Map<string, boolean>();
-const changesToTraditional = new Map<string, boolean>();
-
-function countDiffering(chars: string[], differs: (c: string) => boolean, memo: Map<string, boolean>): number {
-  let n = 0;
-  for (const c of chars) {
-    let changes = memo.get(c);
-    if (changes === undefined) {
-      changes = differs(c);
-      memo.set(c, changes);
-    }
-    if (changes) n++;
-  }
-  return n;
-}
-
 /** Build the converters now, so the first user doesn't pay for it. */
 export function warmUpLanguageDetection(): void {
   detectLanguage('驗證验证');
@@ -65,12 +47,13 @@ export function detectLanguage(text: string): LanguageGuess {
   if (cjk.length === 0 || (latinWords > 0 && latinWords * 2 > cjkUnquoted)) return { lang: 'en', variant: null, neutral: false };
   if (CANTONESE.test(text)) return { lang: 'zh-Hant', variant: 'hk', neutral: false };
   const taiwan = TAIWAN.test(text);
-  const traditionalOnly = countDiffering(cjk, (c) => charsToSimplified(c) !== c, changesToSimplified);
-  const simplifiedOnly = countDiffering(
-    cjk.filter((c) => !SHARED.has(c)),
-    changesToTraditionalChar,
-    changesToTraditional,
-  );
+  // Characters that exist only in Traditional, and only in Simplified (table lookups, one per character).
+  let traditionalOnly = 0;
+  let simplifiedOnly = 0;
+  for (const c of cjk) {
+    if (changesToSimplified(c)) traditionalOnly++;
+    if (!SHARED.has(c) && changesToTraditional(c)) simplifiedOnly++;
+  }
   if (taiwan || traditionalOnly > simplifiedOnly) return { lang: 'zh-Hant', variant: taiwan ? 'tw' : null, neutral: false };
   return { lang: 'zh-Hans', variant: null, neutral: traditionalOnly === 0 && simplifiedOnly === 0 };
 }
