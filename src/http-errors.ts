@@ -4,6 +4,17 @@ import { moduleLogger } from './logger';
 const log = moduleLogger('http');
 
 /** The API's error shape: { error: { code, message } } (api.md). */
+/**
+ * res.json() for the answer to a POST: the same body and Content-Type, without the ETag express
+ * hashes every body for (a POST response is never revalidated, so no client can use it).
+ */
+export function sendPostJson(res: Response, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
+}
+
 export function sendError(res: Response, status: number, code: string, message: string): void {
   res.status(status).json({ error: { code, message } });
 }

@@ -1,5 +1,7 @@
+import fs from 'node:fs';
 import stringify from 'safe-stable-stringify';
 import winston from 'winston';
+import TransportStream from 'winston-transport';
 import { maskDeep } from './privacy/mask';
 
 // Every string a log line carries is masked, at every level: phone, ID and code digits never reach
@@ -29,12 +31,56 @@ const json = winston.format((info) => {
   return info;
 });
 
+/**
+ * stdout, a write per event-loop turn instead of per line: a write to a pipe or file is a system
+ * call, and under load one turn logs a line for each of many requests. Lines wait at most until
+ * the turn ends (setImmediate), and are written synchronously when the process exits.
+ */
+class BatchedStdout extends TransportStream {
+  private pending: string[] = [];
+  private scheduled = false;
+
+  constructor() {
+    super();
+    process.once('exit', () => this.flushSync());
+  }
+
+  override log(info: Record<string | symbol, unknown>, callback: () => void): void {
+    this.pending.push(`${String(info[MESSAGE])}\n`);
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    }
+    callback();
+  }
+
+  private take(): string {
+    const text = this.pending.join('');
+    this.pending = [];
+    this.scheduled = false;
+    return text;
+  }
+
+  private flush(): void {
+    if (this.pending.length) process.stdout.write(this.take());
+  }
+
+  private flushSync(): void {
+    if (!this.pending.length) return;
+    try {
+      fs.writeSync(1, this.take());
+    } catch {
+      // stdout closed: nothing is left to write to.
+    }
+  }
+}
+
 // One JSON line per event on stdout; modules log through child loggers so every line names its source.
 export const rootLogger = winston.createLogger({
   level: process.env.LOG_LEVEL ?? 'info',
   format: winston.format.combine(winston.format.errors({ stack: true }), maskPersonalData(), winston.format.timestamp(), json()),
   defaultMeta: { service: 'beian-bot' },
-  transports: [new winston.transports.Console()],
+  transports: [new BatchedStdout()],
 });
 
 // winston formats (masks, stringifies) every line before its transports look at the level, so a

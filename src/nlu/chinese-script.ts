@@ -67,7 +67,6 @@ interface SimplifyTable {
 }
 const CHANGES = 1;
 const MAY_START_KEY = 2;
-const IDEOGRAPHIC_DESCRIPTION = /[\u2ff0-\u2fff]/;
 type Dict = string | ReadonlyArray<readonly [string, string]>;
 interface Tw2sConfig {
   normalizationChain?: Dict[][];
@@ -138,8 +137,11 @@ function buildSimplifyTable(): SimplifyTable | null {
 export function changesToSimplified(char: string): boolean {
   if (simplifyTable === undefined) simplifyTable = buildSimplifyTable();
   const unit = char.charCodeAt(0);
-  if (simplifyTable && char.length === 1 && (unit < 0xd800 || unit > 0xdfff) && !IDEOGRAPHIC_DESCRIPTION.test(char) && !simplifyTable.pairs.has(char)) {
-    return (simplifyTable.flags[unit] & CHANGES) !== 0;
+  // One byte read for a plain BMP character; the rest (surrogates, ideographic description characters, a possible longer key) asks the converter.
+  const plain = char.length === 1 && (unit < 0x2ff0 || (unit > 0x2fff && (unit < 0xd800 || unit > 0xdfff)));
+  if (simplifyTable && plain) {
+    const f = simplifyTable.flags[unit];
+    if (!(f & MAY_START_KEY) || !simplifyTable.pairs.has(char)) return (f & CHANGES) !== 0;
   }
   return charsToSimplified(char) !== char;
 }
@@ -148,7 +150,7 @@ export function changesToSimplified(char: string): boolean {
 export function charsToSimplified(text: string): string {
   if (simplifyTable === undefined) simplifyTable = buildSimplifyTable();
   const table = simplifyTable;
-  if (!table || IDEOGRAPHIC_DESCRIPTION.test(text)) return openccToSimplified(text);
+  if (!table) return openccToSimplified(text);
   const { flags, changed, pairs } = table;
   let out: string | undefined;
   let from = 0;
@@ -157,6 +159,8 @@ export function charsToSimplified(text: string): string {
     // Astral code points (two units) and lone surrogates: the Maps answer for them.
     const surrogate = unit >= 0xd800 && unit <= 0xdfff;
     const width = surrogate && unit <= 0xdbff && i + 1 < text.length ? 2 : 1;
+    // OpenCC steps over an ideographic description sequence whole: such a text is its to convert.
+    if (unit >= 0x2ff0 && unit <= 0x2fff) return openccToSimplified(text);
     const f = surrogate ? 0 : flags[unit];
     if (surrogate || f & MAY_START_KEY) {
       const c = text.slice(i, i + width);

@@ -58,6 +58,18 @@ describe('compiled Bayes scorer', () => {
     for (const [, features] of messages.slice(0, 300)) expect(restored.classify(features)).toEqual(classifier.classify(features));
   });
 
+  it('finds every known feature by its id, character and pair features too, and no unknown one', () => {
+    const scorer = classifier.scorer!;
+    const vocabulary = scorer.toJSON().vocabulary;
+    expect(vocabulary.filter((f) => f.startsWith('c:')).length).toBeGreaterThan(500);
+    expect(vocabulary.filter((f) => f.startsWith('b:')).length).toBeGreaterThan(500);
+    const wrong = vocabulary.filter((f, id) => scorer.idOf(f) !== id);
+    expect(wrong).toEqual([]);
+    // Unknown characters and pairs, lookalike prefixes, surrogates and the empty string.
+    for (const f of ['c:龘', 'b:龘龘', 'c:a', 'b:zz', 'x:验', 'c:验证', 'b:验', 'c:\ud842', 'b:\ud842\udfb7', '', 'c:', 'cc验'])
+      expect(scorer.idOf(f)).toBe(vocabulary.indexOf(f) < 0 ? undefined : vocabulary.indexOf(f));
+  });
+
   it('stores postings for the (feature, intent) pairs seen, not a feature × intent table', () => {
     const data = classifier.scorer!.toJSON();
     expect(data.postLog.length).toBeLessThan((data.vocabulary.length * data.labels.length) / 4);

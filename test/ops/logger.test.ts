@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { moduleLogger, rootLogger } from '../../src/logger';
 
 describe('logger', () => {
@@ -26,5 +28,41 @@ describe('logger', () => {
     const warn = log.warn;
     expect(() => warn('unbound')).not.toThrow();
     expect(write).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe('logger output', () => {
+  it('writes the lines of one event-loop turn to stdout in one write, each a JSON line with personal data masked', async () => {
+    const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const level = rootLogger.level;
+    rootLogger.level = 'info';
+    try {
+      const log = moduleLogger('batch-test');
+      for (let i = 0; i < 3; i++) log.warn('line', { i, phone: '13812345678' });
+      expect(write).not.toHaveBeenCalled();
+      await new Promise((resolve) => setImmediate(resolve));
+      const ours = write.mock.calls.map((c) => String(c[0])).filter((t) => t.includes('batch-test'));
+      expect(ours).toHaveLength(1);
+      const lines = ours[0]
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { i: number; phone: string });
+      expect(lines.map((l) => l.i)).toEqual([0, 1, 2]);
+      expect(ours[0]).not.toContain('13812345678');
+    } finally {
+      write.mockRestore();
+      rootLogger.level = level;
+    }
+  });
+
+  it('still writes the last lines when the process exits in the same turn', () => {
+    const ROOT = path.resolve(__dirname, '..', '..');
+    const script = `require(${JSON.stringify(path.join(ROOT, 'src', 'logger.ts'))}).moduleLogger('exit-test').warn('last words'); process.exit(3);`;
+    const out = spawnSync(process.execPath, ['--require', path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cjs', 'index.cjs'), '-e', script], {
+      encoding: 'utf8',
+      env: { ...process.env, DOTENV_CONFIG_QUIET: 'true', LOG_LEVEL: 'info' },
+    });
+    expect(out.status).toBe(3);
+    expect(out.stdout).toContain('"message":"last words"');
   });
 });

@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { z } from 'zod';
 import { PLATFORMS } from '../../core/types';
-import { sendError } from '../../http-errors';
+import { sendError, sendPostJson } from '../../http-errors';
 import { moduleLogger } from '../../logger';
 import { throttledWarning } from '../../throttled-warning';
 import { RateLimitedError, type ChannelModule, type HandleMessage } from '../channel';
@@ -144,7 +144,7 @@ export function jsonWebhookRouter(
       const { reply, state } = result;
       // While a person has the user: reply "" and the case, so the IM platform routes the message to them.
       const handoff = options.handoffView?.(state, body.userId, at);
-      res.json({
+      sendPostJson(res, {
         reply: reply.text,
         intent: reply.intent,
         confidence: Number(reply.confidence.toFixed(4)),
