@@ -42,6 +42,8 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 // Whether any of the words above occurs at all.
 const ANY_TAIWAN_WORD = new RegExp(TAIWAN_WORDS.map(([re]) => re.source).join('|'));
 
+const isSurrogateUnit = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
+
 /** OpenCC's tw -> cn converter itself (its tries); charsToSimplified answers the same, mostly without it. */
 export function openccToSimplified(text: string): string {
   twToCn ??= OpenCC.Converter({ from: 'tw', to: 'cn' });
@@ -67,6 +69,7 @@ interface SimplifyTable {
 }
 const CHANGES = 1;
 const MAY_START_KEY = 2;
+const MAY_FOLLOW_KEY_START = 4;
 type Dict = string | ReadonlyArray<readonly [string, string]>;
 interface Tw2sConfig {
   normalizationChain?: Dict[][];
@@ -129,7 +132,11 @@ function buildSimplifyTable(): SimplifyTable | null {
     changed.set(c, out);
     if (c.length === 1) flags[c.charCodeAt(0)] |= CHANGES;
   }
-  for (const p of pairs) if (p.charCodeAt(0) < 0xd800 || p.charCodeAt(0) > 0xdfff) flags[p.charCodeAt(0)] |= MAY_START_KEY;
+  for (const p of pairs) {
+    const [first, second] = [...p];
+    if (first.length === 1) flags[first.charCodeAt(0)] |= MAY_START_KEY;
+    if (second?.length === 1) flags[second.charCodeAt(0)] |= MAY_FOLLOW_KEY_START;
+  }
   return { flags, changed, pairs };
 }
 
@@ -165,8 +172,11 @@ export function charsToSimplified(text: string): string {
     if (surrogate || f & MAY_START_KEY) {
       const c = text.slice(i, i + width);
       if (pairs.has(c)) return openccToSimplified(text);
-      const next = text.codePointAt(i + width);
-      if (next !== undefined && pairs.has(c + String.fromCodePoint(next))) return openccToSimplified(text);
+      // The pair is looked up only when the next character can be the second of one (a byte read first).
+      const nextUnit = text.charCodeAt(i + width);
+      if (i + width < text.length && (isSurrogateUnit(nextUnit) || flags[nextUnit] & MAY_FOLLOW_KEY_START)) {
+        if (pairs.has(c + String.fromCodePoint(text.codePointAt(i + width)!))) return openccToSimplified(text);
+      }
     }
     if (surrogate || f & CHANGES) {
       const to = changed.get(text.slice(i, i + width));

@@ -62,6 +62,9 @@ export function substringEditDistance(needle: string, haystack: string): number 
  */
 export class ErrorMatcher {
   private readonly patterns: Array<ErrorPattern & { compact: string; chars: Set<string> }>;
+  /** For each character, the patterns (by index) that hold it: shared characters counted in one pass over the message's. */
+  private readonly holding = new Map<string, number[]>();
+  private shared = new Uint16Array(0);
 
   constructor(patterns: ErrorPattern[], normalize: (s: string) => string) {
     this.patterns = patterns
@@ -71,6 +74,10 @@ export class ErrorMatcher {
       })
       // Longest first: the most specific message wins over its shorter core.
       .sort((a, b) => b.compact.length - a.compact.length);
+    this.patterns.forEach((p, i) => {
+      for (const c of p.chars) this.holding.set(c, [...(this.holding.get(c) ?? []), i]);
+    });
+    this.shared = new Uint16Array(this.patterns.length);
   }
 
   match(normalized: string): ErrorMatch | undefined {
@@ -81,13 +88,13 @@ export class ErrorMatcher {
     }
     if (text.length > MAX_FUZZY_TEXT) return undefined;
     let best: ErrorMatch | undefined;
-    const textChars = new Set(text);
-    for (const p of this.patterns) {
+    // Cheap pre-filter: most of a pattern's characters must occur in the message at all.
+    const shared = this.shared.fill(0);
+    for (const c of new Set(text)) for (const i of this.holding.get(c) ?? []) shared[i]++;
+    for (let i = 0; i < this.patterns.length; i++) {
+      const p = this.patterns[i];
       if (p.compact.length < MIN_FUZZY_LENGTH || text.length < p.compact.length * (1 - MAX_EDIT_RATIO)) continue;
-      // Cheap pre-filter: most of the pattern's characters must occur in the message at all.
-      let shared = 0;
-      for (const c of p.chars) if (textChars.has(c)) shared++;
-      if (shared < p.chars.size * (1 - MAX_EDIT_RATIO)) continue;
+      if (shared[i] < p.chars.size * (1 - MAX_EDIT_RATIO)) continue;
       const distance = substringEditDistance(p.compact, text);
       const allowed = Math.floor(p.compact.length * MAX_EDIT_RATIO);
       if (distance > allowed) continue;
