@@ -31,6 +31,8 @@ const ARTICLE_VALUE: Record<string, string> = { a: '1', an: '1', 'a couple of': 
 
 /** Number words to digits: "three times" -> "3 times", "fifth time" -> "5th time", "an hour ago" -> "1 hour ago". */
 function digitize(s: string): string {
+  // Every pattern below needs a lower-case ASCII letter: text without one (most Chinese clauses) is left as it is.
+  if (!/[a-z]/.test(s)) return s;
   return (
     s
       .replace(/\bhalf an? (?=hour)/g, '0.5 ')

@@ -16,6 +16,8 @@ function digitize(s: string): string {
   });
 }
 
+// 〇 (U+3007) is a numeral outside the ideograph block.
+const HAS_CJK = /[\u3007\u3400-\u9fff]/;
 // Phrases where 一点 / 一时 mean "a bit" / "a moment", not 1 o'clock (晚一点 = a bit later).
 const NOT_CLOCK = /[早晚快慢差有多少好]一点(?![钟半多整]|左右)|一点点|一点儿|一时半会|一时/g;
 
@@ -32,7 +34,8 @@ const JUST = /刚(?:刚|才|收到|到|来|提交|验证|核验|发|通过|下�
 
 export const zh: LanguageUnit = {
   id: 'zh',
-  digitize: (s) => digitize(s.replace(NOT_CLOCK, ' ')),
+  // Both patterns need a CJK character (一点, the numerals): text without one (English) is left as it is.
+  digitize: (s) => (HAS_CJK.test(s) ? digitize(s.replace(NOT_CLOCK, ' ')) : s),
   time: {
     clock: CLOCK,
     ago: AGO,
