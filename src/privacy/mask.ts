@@ -226,6 +226,8 @@ function scan(text: string): Scan {
 
 /** The text with mobiles as 138****5678, IDs as 11**************, ID tails and codes as ******; the rest as it was. */
 export function mask(text: string): string {
+  // Most strings (log fields, words) hold too few digits to carry any: nothing to scan or allocate.
+  if (!hasDigitLike(text, 5)) return text;
   const { replacements } = scan(text);
   if (!replacements.length) return text;
   let out = '';
