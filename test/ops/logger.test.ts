@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
+import winston from 'winston';
+import TransportStream from 'winston-transport';
 import { moduleLogger, rootLogger } from '../../src/logger';
 
 describe('logger', () => {
@@ -64,5 +66,41 @@ describe('logger output', () => {
     });
     expect(out.status).toBe(3);
     expect(out.stdout).toContain('"message":"last words"');
+  });
+});
+
+describe('logger delivery to transports', () => {
+  class Capture extends TransportStream {
+    lines: Array<Record<string, unknown>> = [];
+    override log(info: Record<string, unknown>, next: () => void): void {
+      this.lines.push(info);
+      next();
+    }
+  }
+
+  it('hands each line to every transport as winston would: its level, its own format, silence', () => {
+    const all = new Capture();
+    const warnOnly = new Capture({ level: 'warn' });
+    const tagged = new Capture({ format: winston.format((info) => ({ ...info, tagged: true }))() });
+    const silent = new Capture();
+    silent.silent = true;
+    const level = rootLogger.level;
+    rootLogger.level = 'info';
+    for (const t of [all, warnOnly, tagged, silent]) rootLogger.add(t);
+    try {
+      const log = moduleLogger('delivery-test');
+      log.info('an info line', { phone: '13812345678' });
+      log.warn('a warning');
+      expect(all.lines.map((l) => l.message)).toEqual(['an info line', 'a warning']);
+      expect(all.lines[0]).toMatchObject({ module: 'delivery-test', service: 'beian-bot', level: 'info' });
+      expect(String(all.lines[0].phone)).not.toContain('12345678');
+      expect(warnOnly.lines.map((l) => l.message)).toEqual(['a warning']);
+      expect(tagged.lines.every((l) => l.tagged === true)).toBe(true);
+      expect(all.lines.some((l) => 'tagged' in l)).toBe(false);
+      expect(silent.lines).toEqual([]);
+    } finally {
+      for (const t of [all, warnOnly, tagged, silent]) rootLogger.remove(t);
+      rootLogger.level = level;
+    }
   });
 });
