@@ -5,7 +5,21 @@ import type { ConversationStore } from './conversation-store';
 const parsed = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
 // Most fields of most states are null, and reading a state back (reviveState) gives a missing field
 // its null again; platformSource stays, since without it a platform reads as the user's own.
-const withoutNulls = (key: string, value: unknown) => (value === null && key !== 'platformSource' ? undefined : value);
+// The text JSON.stringify(value, (k, v) => (v === null && k !== 'platformSource' ? undefined : v))
+// gives, from a pruned copy: a replacer is a call back into JavaScript for every key of every state.
+export const stateText = (value: unknown): string => JSON.stringify(withoutNulls(value));
+
+function withoutNulls(value: unknown): unknown {
+  if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
+  // Array elements are never left out (a replacer's undefined is written as null): only objects inside them are pruned.
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const v = (value as Record<string, unknown>)[key];
+    if (v !== null || key === 'platformSource') out[key] = withoutNulls(v);
+  }
+  return out;
+}
 
 export interface MemoryConversationStoreOptions {
   /** At most this many users are kept; the least recently used go first (0 = no limit). */
@@ -42,7 +56,7 @@ export class MemoryConversationStore implements ConversationStore {
   }
 
   private stored(key: string, value: ConversationState): void {
-    this.cache.set(key, JSON.stringify(value, withoutNulls));
+    this.cache.set(key, stateText(value));
     this.touch(key);
     while (this.maxKeys > 0 && this.recency.size > this.maxKeys) {
       const oldest = this.recency.keys().next().value as string;

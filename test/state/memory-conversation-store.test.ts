@@ -1,5 +1,5 @@
 import { newConversationState } from '../../src/state/conversation-state';
-import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
+import { MemoryConversationStore, stateText } from '../../src/state/memory-conversation-store';
 import { conversationStoreContract } from './conversation-store.contract';
 
 conversationStoreContract('MemoryConversationStore', async (ttl) => new MemoryConversationStore(ttl));
@@ -48,5 +48,31 @@ describe('MemoryConversationStore with STATE_MAX_KEYS', () => {
     expect(evictions).toBe(0);
     expect(await store.get('b')).toBeDefined();
     await store.close();
+  });
+});
+
+describe('MemoryConversationStore stored text', () => {
+  const replacer = (key: string, value: unknown) => (value === null && key !== 'platformSource' ? undefined : value);
+
+  it('is the state as JSON without null fields (platformSource kept), nested objects and arrays included', () => {
+    let seed = 5;
+    const random = (n: number) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const leaf = (): unknown => [null, 0, 1.5, '', 'x', true, false, undefined][random(8)];
+    const keys = ['a', 'platformSource', 'handoff', 'changes', 'subject', 'pending'];
+    const object = (depth: number): unknown => Object.fromEntries(keys.filter(() => random(2) === 0).map((k) => [k, value(depth + 1)]));
+    const value = (depth: number): unknown => {
+      if (depth > 3 || random(3) === 0) return leaf();
+      if (random(3) === 0) return Array.from({ length: random(4) }, () => value(depth + 1));
+      return object(depth);
+    };
+    // A state is an object: every root here is one.
+    const states = [newConversationState(new Date()), ...Array.from({ length: 3000 }, () => object(0))];
+    for (const s of states) expect(stateText(s)).toBe(JSON.stringify(s, replacer));
+    expect(stateText({ platformSource: null, platform: null, changes: { subject: null, app: true }, list: [null, { x: null }] })).toBe(
+      '{"platformSource":null,"changes":{"app":true},"list":[null,{}]}',
+    );
   });
 });
