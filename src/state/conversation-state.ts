@@ -158,8 +158,7 @@ function reviveReminder(v: unknown): ReminderState | null {
  * throws, so one bad record can't make a user's every message fail.
  */
 export function reviveState(raw: unknown, now: Date, platforms: readonly string[] = PLATFORMS): ConversationState {
-  const fresh = newConversationState(now);
-  if (!raw || typeof raw !== 'object') return fresh;
+  if (!raw || typeof raw !== 'object') return newConversationState(now);
   const r = raw as Record<string, unknown>;
   const changes = (r.changes && typeof r.changes === 'object' ? r.changes : {}) as Record<string, unknown>;
   const bool = (v: unknown) => (typeof v === 'boolean' ? v : null);
@@ -186,8 +185,9 @@ export function reviveState(raw: unknown, now: Date, platforms: readonly string[
           .slice(-RECENT_QUESTIONS)
           .map((x) => x.slice(0, QUESTION_CHARS))
       : [],
-    createdAt: isIso(r.createdAt) ? r.createdAt : fresh.createdAt,
-    updatedAt: isIso(r.updatedAt) ? r.updatedAt : fresh.updatedAt,
+    // A new state's times (newConversationState), only when the stored ones are missing.
+    createdAt: isIso(r.createdAt) ? r.createdAt : now.toISOString(),
+    updatedAt: isIso(r.updatedAt) ? r.updatedAt : now.toISOString(),
   };
 }
 
