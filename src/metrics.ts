@@ -9,25 +9,40 @@ export class Metrics {
     labelNames: ['channel', 'status'],
     registers: [this.registry],
   });
-  readonly intents = new Counter({ name: 'beian_intents_total', help: 'Replies by intent id', labelNames: ['intent'], registers: [this.registry] });
+  readonly intents = new Counter({
+    name: 'beian_intents_total',
+    help: 'Replies by intent id',
+    labelNames: ['intent'],
+    registers: [this.registry],
+    collect: () => this.flushTurns(),
+  });
   readonly decisions = new Counter({
     name: 'beian_decisions_total',
     help: 'Turns by the dialogue policy rule that decided their intent',
     labelNames: ['decided_by'],
     registers: [this.registry],
+    collect: () => this.flushTurns(),
   });
-  readonly fallbacks = new Counter({ name: 'beian_fallbacks_total', help: 'Fallback replies by reason', labelNames: ['reason'], registers: [this.registry] });
+  readonly fallbacks = new Counter({
+    name: 'beian_fallbacks_total',
+    help: 'Fallback replies by reason',
+    labelNames: ['reason'],
+    registers: [this.registry],
+    collect: () => this.flushTurns(),
+  });
   readonly classification = new Histogram({
     name: 'beian_classification_seconds',
     help: 'Time to understand one message (normalize, patterns, classify)',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
     registers: [this.registry],
+    collect: () => this.flushTurns(),
   });
   readonly reply = new Histogram({
     name: 'beian_reply_seconds',
     help: 'Time for a whole turn: understand, load and save state, compose the reply',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
+    collect: () => this.flushTurns(),
   });
   readonly storeErrors = new Counter({
     name: 'beian_store_errors_total',
@@ -71,7 +86,59 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  // A turn's figures (its understanding time, then its reply time, intent and rule) wait here and
+  // go to prom-client in batches: when /metrics is read (the collect hooks above, so a scrape sees
+  // every turn) or every FLUSH_AT entries. One call per figure into prom-client's label hashing per
+  // turn cost more on a busy server than a batch does.
+  private pending: Array<{ classification: number } | TurnFigures> = [];
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
+
+  /** Seconds to understand one message (beian_classification_seconds). */
+  understood(seconds: number): void {
+    this.queue({ classification: seconds });
+  }
+
+  /** One answered turn: beian_reply_seconds, beian_intents_total, beian_decisions_total and, for a fallback, beian_fallbacks_total. */
+  answered(figures: TurnFigures): void {
+    this.queue(figures);
+  }
+
+  /** Figures not yet handed to prom-client (at most a batch). */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
+  private queue(entry: { classification: number } | TurnFigures): void {
+    this.pending.push(entry);
+    if (this.pending.length >= FLUSH_AT) this.flushTurns();
+  }
+
+  flushTurns(): void {
+    const pending = this.pending;
+    this.pending = [];
+    for (const e of pending) {
+      if ('classification' in e) {
+        this.classification.observe(e.classification);
+        continue;
+      }
+      this.reply.observe(e.seconds);
+      this.intents.inc({ intent: e.intent });
+      this.decisions.inc({ decided_by: e.decidedBy });
+      if (e.fallback) this.fallbacks.inc({ reason: e.decidedBy });
+    }
+  }
+}
+
+const FLUSH_AT = 256;
+
+export interface TurnFigures {
+  /** The whole turn, in seconds. */
+  seconds: number;
+  intent: string;
+  decidedBy: string;
+  /** The reply is the fallback (counted by its rule in beian_fallbacks_total). */
+  fallback: boolean;
 }

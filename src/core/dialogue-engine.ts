@@ -143,7 +143,7 @@ export class DialogueEngine {
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
     const parse = this.nlu.parse(message.text, message.timestamp);
-    this.metrics?.classification.observe((performance.now() - started) / 1000);
+    this.metrics?.understood((performance.now() - started) / 1000);
     let turn: TurnResult | undefined;
     let before: ConversationState | undefined;
     let state: ConversationState;
@@ -173,10 +173,7 @@ export class DialogueEngine {
     if (saved && turn!.reminder) await this.options.reminders?.apply(message, turn!.reminder);
     const reply = saved ? turn!.reply : this.unsavedReply(turn!, parse);
     const ms = performance.now() - started;
-    this.metrics?.reply.observe(ms / 1000);
-    this.metrics?.intents.inc({ intent: reply.intent });
-    this.metrics?.decisions.inc({ decided_by: turn!.decidedBy });
-    if (reply.intent === FALLBACK) this.metrics?.fallbacks.inc({ reason: turn!.decidedBy });
+    this.metrics?.answered({ seconds: ms / 1000, intent: reply.intent, decidedBy: turn!.decidedBy, fallback: reply.intent === FALLBACK });
     if (reply.intent === FALLBACK || parse.intent === FALLBACK || (turn!.decidedBy === 'classifier' && reply.confidence < LOW_CONFIDENCE)) {
       this.unanswered
         ?.record({
