@@ -105,7 +105,7 @@ export function createApp(deps: AppDeps): Express {
     res.locals.requestId = requestId;
     res.setHeader('X-Request-Id', requestId);
     // originalUrl: routers rewrite req.url while they run.
-    res.on('finish', () => metrics.requests.inc({ channel: channelOf(req.originalUrl.split('?')[0]), status: String(res.statusCode) }));
+    res.on('finish', () => metrics.requested(channelOf(req.originalUrl.split('?')[0]), String(res.statusCode)));
     next();
   });
 

@@ -8,6 +8,7 @@ export class Metrics {
     help: 'HTTP requests by channel and status code',
     labelNames: ['channel', 'status'],
     registers: [this.registry],
+    collect: () => this.flushTurns(),
   });
   readonly intents = new Counter({
     name: 'beian_intents_total',
@@ -86,14 +87,19 @@ export class Metrics {
     registers: [this.registry],
   });
 
-  // A turn's figures (its understanding time, then its reply time, intent and rule) wait here and
+  // A request's and a turn's figures (its understanding time, then its reply time, intent and rule) wait here and
   // go to prom-client in batches: when /metrics is read (the collect hooks above, so a scrape sees
   // every turn) or every FLUSH_AT entries. One call per figure into prom-client's label hashing per
   // turn cost more on a busy server than a batch does.
-  private pending: Array<{ classification: number } | TurnFigures> = [];
+  private pending: Pending[] = [];
 
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** One HTTP request answered (beian_http_requests_total). */
+  requested(channel: string, status: string): void {
+    this.queue({ channel, status });
   }
 
   /** Seconds to understand one message (beian_classification_seconds). */
@@ -111,7 +117,7 @@ export class Metrics {
     return this.pending.length;
   }
 
-  private queue(entry: { classification: number } | TurnFigures): void {
+  private queue(entry: Pending): void {
     this.pending.push(entry);
     if (this.pending.length >= FLUSH_AT) this.flushTurns();
   }
@@ -124,6 +130,10 @@ export class Metrics {
         this.classification.observe(e.classification);
         continue;
       }
+      if ('status' in e) {
+        this.requests.inc({ channel: e.channel, status: e.status });
+        continue;
+      }
       this.reply.observe(e.seconds);
       this.intents.inc({ intent: e.intent });
       this.decisions.inc({ decided_by: e.decidedBy });
@@ -133,6 +143,7 @@ export class Metrics {
 }
 
 const FLUSH_AT = 256;
+type Pending = { classification: number } | { channel: string; status: string } | TurnFigures;
 
 export interface TurnFigures {
   /** The whole turn, in seconds. */

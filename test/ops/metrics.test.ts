@@ -17,6 +17,11 @@ describe('turn metrics', () => {
     expect(await value(m, 'beian_intents_total', { intent: 'fallback' })).toBe(1);
     expect(await value(m, 'beian_decisions_total', { decided_by: 'classifier' })).toBe(1);
     expect(await value(m, 'beian_fallbacks_total', { reason: 'out_of_scope' })).toBe(1);
+    m.requested('json', '200');
+    m.requested('json', '200');
+    m.requested('wechat', '400');
+    expect(await value(m, 'beian_http_requests_total', { channel: 'json', status: '200' })).toBe(2);
+    expect(await value(m, 'beian_http_requests_total', { channel: 'wechat', status: '400' })).toBe(1);
     const text = await m.registry.metrics();
     expect(text).toMatch(/beian_classification_seconds_count 2/);
     expect(text).toMatch(/beian_reply_seconds_count 2/);
