@@ -78,7 +78,7 @@ describe('logger delivery to transports', () => {
     }
   }
 
-  it('hands each line to every transport as winston would: its level, its own format, silence', () => {
+  it('hands each line to every transport as winston would: its level, its own format, silence', async () => {
     const all = new Capture();
     const warnOnly = new Capture({ level: 'warn' });
     const tagged = new Capture({ format: winston.format((info) => ({ ...info, tagged: true }))() });
@@ -86,6 +86,8 @@ describe('logger delivery to transports', () => {
     silent.silent = true;
     const level = rootLogger.level;
     rootLogger.level = 'info';
+    // The stdout transport writes these too: kept out of the test output.
+    const stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     for (const t of [all, warnOnly, tagged, silent]) rootLogger.add(t);
     try {
       const log = moduleLogger('delivery-test');
@@ -101,6 +103,8 @@ describe('logger delivery to transports', () => {
     } finally {
       for (const t of [all, warnOnly, tagged, silent]) rootLogger.remove(t);
       rootLogger.level = level;
+      await new Promise((resolve) => setImmediate(resolve));
+      stdout.mockRestore();
     }
   });
 });
