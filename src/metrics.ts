@@ -8,42 +8,42 @@ export class Metrics {
     help: 'HTTP requests by channel and status code',
     labelNames: ['channel', 'status'],
     registers: [this.registry],
-    collect: () => this.flushTurns(),
+    collect: () => this.flushPending(),
   });
   readonly intents = new Counter({
     name: 'beian_intents_total',
     help: 'Replies by intent id',
     labelNames: ['intent'],
     registers: [this.registry],
-    collect: () => this.flushTurns(),
+    collect: () => this.flushPending(),
   });
   readonly decisions = new Counter({
     name: 'beian_decisions_total',
     help: 'Turns by the dialogue policy rule that decided their intent',
     labelNames: ['decided_by'],
     registers: [this.registry],
-    collect: () => this.flushTurns(),
+    collect: () => this.flushPending(),
   });
   readonly fallbacks = new Counter({
     name: 'beian_fallbacks_total',
     help: 'Fallback replies by reason',
     labelNames: ['reason'],
     registers: [this.registry],
-    collect: () => this.flushTurns(),
+    collect: () => this.flushPending(),
   });
   readonly classification = new Histogram({
     name: 'beian_classification_seconds',
     help: 'Time to understand one message (normalize, patterns, classify)',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
     registers: [this.registry],
-    collect: () => this.flushTurns(),
+    collect: () => this.flushPending(),
   });
   readonly reply = new Histogram({
     name: 'beian_reply_seconds',
     help: 'Time for a whole turn: understand, load and save state, compose the reply',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
-    collect: () => this.flushTurns(),
+    collect: () => this.flushPending(),
   });
   readonly storeErrors = new Counter({
     name: 'beian_store_errors_total',
@@ -119,10 +119,10 @@ export class Metrics {
 
   private queue(entry: Pending): void {
     this.pending.push(entry);
-    if (this.pending.length >= FLUSH_AT) this.flushTurns();
+    if (this.pending.length >= FLUSH_AT) this.flushPending();
   }
 
-  flushTurns(): void {
+  flushPending(): void {
     const pending = this.pending;
     this.pending = [];
     for (const e of pending) {

@@ -57,9 +57,10 @@ export function openccToSimplified(text: string): string {
  * text only where one of its keys matches. Where no key of two or more characters can match in any
  * pass, the result is each character mapped through the single-character keys of the passes in
  * turn, which this table holds composed: `changed` (code point -> result) and, per BMP code unit,
- * flags (changes; may start a longer key). A text that may hold a longer key, or holds an
- * ideographic description sequence (which OpenCC steps over whole), goes to OpenCC itself.
- * test/nlu/chinese-script.test.ts compares both on every code point and on texts built from keys.
+ * flags (changes; may start a longer key; may be the second character of one). A text that may
+ * hold a longer key, or holds an ideographic description sequence (which OpenCC steps over whole),
+ * goes to OpenCC itself. test/nlu/simplify-table.test.ts compares both on every code point and on
+ * texts built from the dictionaries' keys.
  */
 interface SimplifyTable {
   flags: Uint8Array;
@@ -145,7 +146,7 @@ export function changesToSimplified(char: string): boolean {
   if (simplifyTable === undefined) simplifyTable = buildSimplifyTable();
   const unit = char.charCodeAt(0);
   // One byte read for a plain BMP character; the rest (surrogates, ideographic description characters, a possible longer key) asks the converter.
-  const plain = char.length === 1 && (unit < 0x2ff0 || (unit > 0x2fff && (unit < 0xd800 || unit > 0xdfff)));
+  const plain = char.length === 1 && !isSurrogateUnit(unit) && !(unit >= 0x2ff0 && unit <= 0x2fff);
   if (simplifyTable && plain) {
     const f = simplifyTable.flags[unit];
     if (!(f & MAY_START_KEY) || !simplifyTable.pairs.has(char)) return (f & CHANGES) !== 0;
@@ -164,7 +165,7 @@ export function charsToSimplified(text: string): string {
   for (let i = 0; i < text.length; i++) {
     const unit = text.charCodeAt(i);
     // Astral code points (two units) and lone surrogates: the Maps answer for them.
-    const surrogate = unit >= 0xd800 && unit <= 0xdfff;
+    const surrogate = isSurrogateUnit(unit);
     const width = surrogate && unit <= 0xdbff && i + 1 < text.length ? 2 : 1;
     // OpenCC steps over an ideographic description sequence whole: such a text is its to convert.
     if (unit >= 0x2ff0 && unit <= 0x2fff) return openccToSimplified(text);
