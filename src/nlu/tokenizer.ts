@@ -8,7 +8,6 @@ import { dict as jiebaDict } from '@node-rs/jieba/dict';
 const PorterStemmer = require('natural/lib/natural/stemmers/porter_stemmer') as { stem(word: string): string };
 
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
-const CJK_RUN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+/g;
 const LATIN_WORD = /[a-z]+(?:'[a-z]+)?|\d+/g;
 
 // Particles and function words that carry no intent; question words (how, who, long, 谁, 多久) stay.
@@ -132,21 +131,38 @@ export function hasCjk(text: string): boolean {
   return CJK.test(text);
 }
 
-/** Chinese features: jieba words, plus character unigrams and bigrams of each CJK run (robust to segmentation errors and typos). */
-export function chineseTokens(normalized: string, segmenter: Segmenter): string[] {
-  const out: string[] = [];
+const isCjkUnit = (c: number) => (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+
+/** Adds the Chinese features to `out`: jieba words, then character unigrams and bigrams of each CJK run (robust to segmentation errors and typos). */
+function addChineseTokens(normalized: string, segmenter: Segmenter, out: { add(f: string): unknown }): void {
   // Without a CJK character jieba finds no Chinese word and there is no CJK run: skip the call.
-  if (!hasCjk(normalized)) return out;
+  if (!hasCjk(normalized)) return;
   for (const word of segmenter.cut(normalized)) {
     if (!hasCjk(word) || ZH_STOP.has(word)) continue;
-    out.push(`w:${word}`);
+    out.add(`w:${word}`);
   }
-  for (const run of normalized.match(CJK_RUN) ?? []) {
-    for (let i = 0; i < run.length; i++) {
-      if (!ZH_STOP.has(run[i])) out.push(`c:${run[i]}`);
-      if (i + 1 < run.length) out.push(`b:${run.slice(i, i + 2)}`);
+  // Maximal runs of CJK (the ranges of CJK above, all in the BMP: one UTF-16 unit per character), read in place.
+  const n = normalized.length;
+  for (let start = 0; start < n;) {
+    if (!isCjkUnit(normalized.charCodeAt(start))) {
+      start++;
+      continue;
     }
+    let end = start + 1;
+    while (end < n && isCjkUnit(normalized.charCodeAt(end))) end++;
+    for (let i = start; i < end; i++) {
+      const c = normalized[i];
+      if (!ZH_STOP.has(c)) out.add(`c:${c}`);
+      if (i + 1 < end) out.add(`b:${normalized.slice(i, i + 2)}`);
+    }
+    start = end;
   }
+}
+
+/** Chinese features: jieba words, plus character unigrams and bigrams of each CJK run. */
+export function chineseTokens(normalized: string, segmenter: Segmenter): string[] {
+  const out: string[] = [];
+  addChineseTokens(normalized, segmenter, { add: (f: string) => out.push(f) });
   return out;
 }
 
@@ -173,9 +189,11 @@ export function latinTokens(normalized: string): string[] {
   return out;
 }
 
-/** All features of a normalized message, duplicates removed (the classifier uses presence). */
+/** All features of a normalized message, duplicates removed (the classifier uses presence), in order of first appearance. */
 export function tokenize(normalized: string, segmenter: Segmenter): string[] {
-  const features = new Set(chineseTokens(normalized, segmenter));
-  for (const f of latinTokens(normalized)) features.add(f);
+  const features = new Set<string>();
+  addChineseTokens(normalized, segmenter, features);
+  // Most messages have no Latin letter or digit: no match array to build.
+  if (/[a-z\d]/.test(normalized)) for (const f of latinTokens(normalized)) features.add(f);
   return [...features];
 }
