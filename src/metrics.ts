@@ -2,48 +2,50 @@ import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client
 
 /** What operators watch (/metrics, Prometheus text). One registry per app, so tests can build many. */
 export class Metrics {
+  // prom-client calls this before reading the metrics it is given to: every waiting figure goes in first.
+  private readonly collect = () => this.flushPending();
   readonly registry = new Registry();
   readonly requests = new Counter({
     name: 'beian_http_requests_total',
     help: 'HTTP requests by channel and status code',
     labelNames: ['channel', 'status'],
     registers: [this.registry],
-    collect: () => this.flushPending(),
+    collect: this.collect,
   });
   readonly intents = new Counter({
     name: 'beian_intents_total',
     help: 'Replies by intent id',
     labelNames: ['intent'],
     registers: [this.registry],
-    collect: () => this.flushPending(),
+    collect: this.collect,
   });
   readonly decisions = new Counter({
     name: 'beian_decisions_total',
     help: 'Turns by the dialogue policy rule that decided their intent',
     labelNames: ['decided_by'],
     registers: [this.registry],
-    collect: () => this.flushPending(),
+    collect: this.collect,
   });
   readonly fallbacks = new Counter({
     name: 'beian_fallbacks_total',
     help: 'Fallback replies by reason',
     labelNames: ['reason'],
     registers: [this.registry],
-    collect: () => this.flushPending(),
+    collect: this.collect,
   });
   readonly classification = new Histogram({
     name: 'beian_classification_seconds',
     help: 'Time to understand one message (normalize, patterns, classify)',
     buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.05],
     registers: [this.registry],
-    collect: () => this.flushPending(),
+    collect: this.collect,
   });
   readonly reply = new Histogram({
     name: 'beian_reply_seconds',
     help: 'Time for a whole turn: understand, load and save state, compose the reply',
     buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1],
     registers: [this.registry],
-    collect: () => this.flushPending(),
+    collect: this.collect,
   });
   readonly storeErrors = new Counter({
     name: 'beian_store_errors_total',

@@ -1,3 +1,4 @@
+import { isSurrogateUnit } from './chinese-script';
 /** The counts natural's (apparatus') naive Bayes keeps after training, as it stores them. */
 export interface NaturalBayesCounts {
   classFeatures: Record<string, Record<string, number>>;
@@ -31,7 +32,6 @@ export interface BayesScorerData {
 const COLON = 0x3a;
 const LOWER_B = 0x62;
 const LOWER_C = 0x63;
-const isSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
 
 /** Feature ids keyed by a pair of UTF-16 units: open addressing in typed arrays (a slot is one read, cold or not). */
 class PairTable {
@@ -97,8 +97,8 @@ export class BayesScorer {
     this.chars = new Int32Array(0x10000).fill(-1);
     this.pairs = new PairTable(data.vocabulary.filter((f) => f.length === 4 && f.startsWith('b:')).length);
     data.vocabulary.forEach((f, id) => {
-      if (f.length === 3 && f.startsWith('c:') && !isSurrogate(f.charCodeAt(2))) this.chars[f.charCodeAt(2)] = id;
-      if (f.length === 4 && f.startsWith('b:') && !isSurrogate(f.charCodeAt(2)) && !isSurrogate(f.charCodeAt(3)))
+      if (f.length === 3 && f.startsWith('c:') && !isSurrogateUnit(f.charCodeAt(2))) this.chars[f.charCodeAt(2)] = id;
+      if (f.length === 4 && f.startsWith('b:') && !isSurrogateUnit(f.charCodeAt(2)) && !isSurrogateUnit(f.charCodeAt(3)))
         this.pairs.set(f.charCodeAt(2), f.charCodeAt(3), id);
     });
     this.priors = Float64Array.from(data.priors);
@@ -162,11 +162,11 @@ export class BayesScorer {
     if ((n === 3 || n === 4) && feature.charCodeAt(1) === COLON) {
       const kind = feature.charCodeAt(0);
       const a = feature.charCodeAt(2);
-      if (n === 3 && kind === LOWER_C && !isSurrogate(a)) {
+      if (n === 3 && kind === LOWER_C && !isSurrogateUnit(a)) {
         const id = this.chars[a];
         return id < 0 ? undefined : id;
       }
-      if (n === 4 && kind === LOWER_B && !isSurrogate(a) && !isSurrogate(feature.charCodeAt(3))) return this.pairs.get(a, feature.charCodeAt(3));
+      if (n === 4 && kind === LOWER_B && !isSurrogateUnit(a) && !isSurrogateUnit(feature.charCodeAt(3))) return this.pairs.get(a, feature.charCodeAt(3));
     }
     return this.ids.get(feature);
   }

@@ -42,7 +42,8 @@ const ASCII_ONLY = /^[\x00-\x7f]*$/;
 // Whether any of the words above occurs at all.
 const ANY_TAIWAN_WORD = new RegExp(TAIWAN_WORDS.map(([re]) => re.source).join('|'));
 
-const isSurrogateUnit = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
+/** A UTF-16 surrogate (half of a character outside the BMP, or a lone one). */
+export const isSurrogateUnit = (unit: number) => unit >= 0xd800 && unit <= 0xdfff;
 
 /** OpenCC's tw -> cn converter itself (its tries); charsToSimplified answers the same, mostly without it. */
 export function openccToSimplified(text: string): string {
