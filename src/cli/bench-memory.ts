@@ -22,8 +22,7 @@ async function main(): Promise<void> {
     global.gc?.();
     await new Promise((resolve) => setTimeout(resolve, 300));
   }
-  const { rss, heapUsed, heapTotal, external } = process.memoryUsage();
-  process.stderr.write(`${JSON.stringify({ heapTotal: heapTotal / 1048576, external: external / 1048576 })}\n`);
+  const { rss, heapUsed } = process.memoryUsage();
   process.stdout.write(`${JSON.stringify({ conversations: store.size, rssMb: rss / 1048576, heapMb: heapUsed / 1048576, fillMs: Date.now() - t0 })}\n`);
   await store.close();
 }
