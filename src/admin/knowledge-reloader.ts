@@ -21,10 +21,14 @@ export class TaughtNlu extends Nlu {
     this.taught = new Map(overlay.variants.filter((v) => kb.intents.has(v.intent)).map((v) => [questionKey(v.text), v.intent]));
   }
 
-  override parse(...args: Parameters<Nlu['parse']>): Parse {
-    const parsed = super.parse(...args);
+  override parseMany(...args: Parameters<Nlu['parseMany']>): Parse[] {
+    const parsed = super.parseMany(...args);
     if (!this.taught.size) return parsed;
-    const intent = this.taught.get(questionKey(args[0]));
+    return parsed.map((p, k) => this.asTaught(args[0][k].text, p));
+  }
+
+  private asTaught(text: string, parsed: Parse): Parse {
+    const intent = this.taught.get(questionKey(text));
     if (!intent) return parsed;
     if (intent === FALLBACK) return { ...parsed, intent, confidence: 1, source: 'out_of_scope', candidates: [] };
     return { ...parsed, intent, confidence: 1, source: 'classifier', candidates: parsed.candidates.filter((c) => c.intent !== intent) };

@@ -6,6 +6,7 @@ import type { KnowledgeBase } from '../knowledge/knowledge-base';
 import { moduleLogger } from '../logger';
 import type { Metrics } from '../metrics';
 import type { Nlu, Parse } from '../nlu/nlu';
+import { ParseBatcher } from '../nlu/parse-batcher';
 import {
   carriesFacts,
   newConversationState,
@@ -109,6 +110,7 @@ export class DialogueEngine {
   private readonly rules: Turn['rules'];
   /** Once a minute at most while the store is down, not once per message. */
   private readonly warnStore = throttledWarning(this.log);
+  private readonly parses: ParseBatcher;
 
   constructor(
     private readonly nlu: Nlu,
@@ -118,6 +120,7 @@ export class DialogueEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.kb = nlu.kb;
+    this.parses = new ParseBatcher(nlu);
     const r = this.kb.rules;
     this.rules = { attempts: r.attempts.value, validityMs: r.validity_hours.value * 3_600_000, autoResendMs: r.auto_resend_hours.value * 3_600_000 };
   }
@@ -142,7 +145,7 @@ export class DialogueEngine {
 
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
-    const parse = this.nlu.parse(message.text, message.timestamp);
+    const parse = await this.parses.parse(message.text, message.timestamp);
     this.metrics?.understood((performance.now() - started) / 1000);
     let turn: TurnResult | undefined;
     let before: ConversationState | undefined;
