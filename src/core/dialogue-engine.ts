@@ -71,6 +71,11 @@ export interface EngineOptions {
   handoff?: HandoffSettings;
   /** Custom-menu EventKeys and the question each button asks (intents/menu.yaml). */
   menu?: Map<string, { intent: string; question: { zh: string; en: string } }>;
+  /**
+   * Parse the messages that arrive in the same event-loop turn together (default): the server's
+   * throughput under load. false: each message at once, without waiting for the loop's next turn.
+   */
+  batchParses?: boolean;
   /** Called once a handoff's start or end is stored (agent notifications); must not throw. */
   onHandoff?: (event: HandoffEvent) => void;
 }
@@ -110,7 +115,7 @@ export class DialogueEngine {
   private readonly rules: Turn['rules'];
   /** Once a minute at most while the store is down, not once per message. */
   private readonly warnStore = throttledWarning(this.log);
-  private readonly parses: ParseBatcher;
+  private readonly parses?: ParseBatcher;
 
   constructor(
     private readonly nlu: Nlu,
@@ -120,7 +125,7 @@ export class DialogueEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.kb = nlu.kb;
-    this.parses = new ParseBatcher(nlu);
+    if (options.batchParses !== false) this.parses = new ParseBatcher(nlu);
     const r = this.kb.rules;
     this.rules = { attempts: r.attempts.value, validityMs: r.validity_hours.value * 3_600_000, autoResendMs: r.auto_resend_hours.value * 3_600_000 };
   }
@@ -145,7 +150,7 @@ export class DialogueEngine {
 
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
-    const parse = await this.parses.parse(message.text, message.timestamp);
+    const parse = this.parses ? await this.parses.parse(message.text, message.timestamp) : this.nlu.parse(message.text, message.timestamp);
     this.metrics?.understood((performance.now() - started) / 1000);
     let turn: TurnResult | undefined;
     let before: ConversationState | undefined;

@@ -1,6 +1,8 @@
 import { benchTexts } from '../../src/cli/bench-texts';
 import type { Nlu, Parse } from '../../src/nlu/nlu';
 import { ParseBatcher } from '../../src/nlu/parse-batcher';
+import { DialogueEngine } from '../../src/core/dialogue-engine';
+import { MemoryConversationStore } from '../../src/state/memory-conversation-store';
 import { newEngine, sharedNlu } from '../helpers';
 
 const at = new Date('2026-01-01T04:00:00Z');
@@ -86,5 +88,15 @@ describe('DialogueEngine with batched parsing', () => {
     expect(together.map((r) => r.state)).toEqual(alone.map((r) => r.state));
     expect(together[2].state.platform).toBe('douyin');
     expect(together[2].reply.intent).toBe('verify.attempts_exhausted');
+  });
+
+  it('parses each message at once, without batches, when batching is off', async () => {
+    const nlu = sharedNlu();
+    const parseMany = jest.spyOn(nlu, 'parseMany');
+    const engine = new DialogueEngine(nlu, new MemoryConversationStore(3600), undefined, undefined, { batchParses: false });
+    const results = await Promise.all(turns.map(([userId, text]) => engine.handle({ userId, text, timestamp: at, channel: 'test' })));
+    expect(parseMany.mock.calls.map((c) => c[0].length)).toEqual(turns.map(() => 1));
+    expect(results[2].reply.intent).toBe('verify.attempts_exhausted');
+    parseMany.mockRestore();
   });
 });
