@@ -125,7 +125,7 @@ export class DialogueEngine {
     private readonly options: EngineOptions = {},
   ) {
     this.kb = nlu.kb;
-    if (options.batchParses !== false) this.parses = new ParseBatcher(nlu);
+    if (options.batchParses !== false) this.parses = new ParseBatcher(nlu, 32, (seconds) => this.metrics?.understood(seconds));
     const r = this.kb.rules;
     this.rules = { attempts: r.attempts.value, validityMs: r.validity_hours.value * 3_600_000, autoResendMs: r.auto_resend_hours.value * 3_600_000 };
   }
@@ -150,8 +150,12 @@ export class DialogueEngine {
 
   async handle(message: Message): Promise<EngineResult> {
     const started = performance.now();
-    const parse = this.parses ? await this.parses.parse(message.text, message.timestamp) : this.nlu.parse(message.text, message.timestamp);
-    this.metrics?.understood((performance.now() - started) / 1000);
+    let parse: Parse;
+    if (this.parses) parse = await this.parses.parse(message.text, message.timestamp);
+    else {
+      parse = this.nlu.parse(message.text, message.timestamp);
+      this.metrics?.understood((performance.now() - started) / 1000);
+    }
     let turn: TurnResult | undefined;
     let before: ConversationState | undefined;
     let state: ConversationState;

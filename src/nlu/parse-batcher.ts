@@ -20,6 +20,8 @@ export class ParseBatcher {
     private readonly nlu: Pick<Nlu, 'parse' | 'parseMany'>,
     /** Bounds the wait a batch adds to its last message. */
     private readonly maxBatch = 32,
+    /** Each message's share of its batch's parsing time, in seconds (not the wait: that is the turn's). */
+    private readonly parsed?: (seconds: number) => void,
   ) {}
 
   parse(text: string, now: Date): Promise<Parse> {
@@ -31,6 +33,7 @@ export class ParseBatcher {
   private flush(): void {
     const batch = this.waiting.splice(0, this.maxBatch);
     if (this.waiting.length) setImmediate(() => this.flush());
+    const started = performance.now();
     let parsed: Parse[];
     try {
       parsed = this.nlu.parseMany(batch);
@@ -45,6 +48,10 @@ export class ParseBatcher {
       }
       return;
     }
-    batch.forEach((w, k) => w.resolve(parsed[k]));
+    const share = (performance.now() - started) / 1000 / batch.length;
+    batch.forEach((w, k) => {
+      this.parsed?.(share);
+      w.resolve(parsed[k]);
+    });
   }
 }

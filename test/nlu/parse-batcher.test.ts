@@ -36,12 +36,16 @@ describe('Nlu.parseMany', () => {
 });
 
 describe('ParseBatcher', () => {
-  it('parses the messages sent in the same turn in one batch and gives each its own parse', async () => {
+  it('parses the messages sent in the same turn in one batch, gives each its own parse and reports its parsing time', async () => {
     const { nlu, batches } = recordingNlu();
-    const batcher = new ParseBatcher(nlu);
+    const shares: number[] = [];
+    const batcher = new ParseBatcher(nlu, 32, (seconds) => shares.push(seconds));
     const parses = await Promise.all(['a', 'b', 'c'].map((t) => batcher.parse(t, at)));
     expect(parses.map((p) => p.intent)).toEqual(['i:a', 'i:b', 'i:c']);
     expect(batches).toEqual([['a', 'b', 'c']]);
+    // Each message reports its share of the batch's parsing time, once.
+    expect(shares).toHaveLength(3);
+    expect(shares.every((s) => s >= 0 && s < 1)).toBe(true);
     await batcher.parse('d', at);
     expect(batches).toEqual([['a', 'b', 'c'], ['d']]);
   });
