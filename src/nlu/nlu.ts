@@ -5,7 +5,7 @@ import type { Lang } from '../core/types';
 import { warmUpChineseScript } from './chinese-script';
 import { buildPlatformLexicon, extractEntities, type Entities, type PlatformLexicon } from './entities';
 import { ErrorMatcher } from './error-matcher';
-import { IntentClassifier, type ClassifierOptions, type Ranked, type TrainingExample } from './intent-classifier';
+import { IntentClassifier, type Classification, type ClassifierOptions, type Ranked, type TrainingExample } from './intent-classifier';
 import {
   DEFAULT_MODEL_PATH,
   loadOrTrainClassifier,
@@ -210,7 +210,7 @@ export class Nlu {
   }
 
   /** The classifier's ranking through scope and thresholds: the intent of a normalised message. */
-  private understand(normalized: string, base: Base, { ranking, coverage }: ReturnType<IntentClassifier['classify']>): Parse {
+  private understand(normalized: string, base: Base, { ranking, coverage }: Classification): Parse {
     const { entities, outOfDomain } = base;
     const inScope = ranking.filter((r) => r.intent !== FALLBACK);
     const candidates = inScope.slice(0, 3).filter((r) => r.confidence >= 0.05);

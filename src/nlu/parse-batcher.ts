@@ -21,7 +21,7 @@ export class ParseBatcher {
     /** Bounds the wait a batch adds to its last message. */
     private readonly maxBatch = 32,
     /** Each message's share of its batch's parsing time, in seconds (not the wait: that is the turn's). */
-    private readonly parsed?: (seconds: number) => void,
+    private readonly onParsed?: (seconds: number) => void,
   ) {}
 
   parse(text: string, now: Date): Promise<Parse> {
@@ -50,7 +50,7 @@ export class ParseBatcher {
     }
     const share = (performance.now() - started) / 1000 / batch.length;
     batch.forEach((w, k) => {
-      this.parsed?.(share);
+      this.onParsed?.(share);
       w.resolve(parsed[k]);
     });
   }
