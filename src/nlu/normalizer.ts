@@ -107,7 +107,9 @@ export function simplify(text: string): string {
   s = s.replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!);
   s = traditionalToSimplified(s).replace(CANTONESE, (w) => CANTONESE_WORDS.get(w)!); // again: mixed spellings (点樣) become keys only now
   // One space for any run of whitespace, once, here: the entity patterns then never meet long runs.
-  return s.toLowerCase().replace(SPACE, ' ');
+  // NFKC again after lower-casing: İ lower-cases to i + U+0307, which can leave combining marks out
+  // of canonical order, and the text must come out the same when normalised twice.
+  return s.toLowerCase().normalize('NFKC').replace(SPACE, ' ');
 }
 
 /**

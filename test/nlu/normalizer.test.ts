@@ -18,6 +18,10 @@ describe('normalize', () => {
     expect(normalize('ＭＩＩＴ　短信😭😭收不到！！  ＳＭＳ？')).toBe('miit 短信 收不到 sms');
   });
 
+  it('gives the same text when run twice, also where lower-casing adds a combining mark (İ)', () => {
+    for (const text of ['\u0130\u0316', 'İSTANBUL 验证码', 'Ä\u0316\u0301']) expect(normalize(normalize(text))).toBe(normalize(text));
+  });
+
   it('keeps digits, Latin words and every Chinese character', () => {
     const s = normalize('已经错了3次 code是123456吗');
     expect(s).toBe('已经错了3次 code是123456吗');
