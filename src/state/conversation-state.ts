@@ -191,6 +191,34 @@ export function reviveState(raw: unknown, now: Date, platforms: readonly string[
   };
 }
 
+/**
+ * Whether reviveState gives this field's value back when the record leaves the field out, so a store
+ * may leave it out: a null, a zero counter, the unknown stage, an empty list, changes not known. A
+ * null platformSource beside a platform is kept: without it, the platform reads as the user's own.
+ */
+export function revivesWhenMissing(state: ConversationState, key: keyof ConversationState): boolean {
+  const v = state[key];
+  switch (key) {
+    case 'platformSource':
+      return v === null && state.platform === null;
+    case 'stage':
+      return v === 'unknown';
+    case 'attemptsUsed':
+    case 'fallbackStreak':
+      return v === 0;
+    case 'lastIntents':
+    case 'recentQuestions':
+      return Array.isArray(v) && v.length === 0;
+    case 'changes':
+      return state.changes.subject === null && state.changes.app === null;
+    case 'createdAt':
+    case 'updatedAt':
+      return false;
+    default:
+      return v === null;
+  }
+}
+
 /** The `state` object of the JSON API (api.md): derived fields computed, internals left out. */
 export interface ApiState {
   platform: Platform | null;

@@ -1,25 +1,47 @@
 import NodeCache from 'node-cache';
-import { readableState, type ConversationState } from './conversation-state';
+import { readableState, revivesWhenMissing, type ConversationState } from './conversation-state';
 import type { ConversationStore } from './conversation-store';
 
 const parsed = (text: string | undefined): unknown => (text === undefined ? undefined : JSON.parse(text));
-// Most fields of most states are null, and reading a state back (reviveState) gives a missing field
-// its null again; platformSource stays, since without it a platform reads as the user's own.
-// The text JSON.stringify(value, (k, v) => (v === null && k !== 'platformSource' ? undefined : v))
-// gives, from a pruned copy: a replacer is a call back into JavaScript for every key of every state.
-export const stateText = (value: unknown): string => JSON.stringify(withoutNulls(value));
+
+/**
+ * The text a state is kept as: JSON without the fields reviveState gives back when they are
+ * missing (most fields of most states are null, zero or empty), and without nulls inside the
+ * others. Held for every user, so its size is most of the store's memory.
+ */
+export const stateText = (state: ConversationState): string => flat(JSON.stringify(compact(state)));
+
+function compact(state: ConversationState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(state) as Array<keyof ConversationState>) {
+    if (!revivesWhenMissing(state, key)) out[key] = withoutNulls(state[key]);
+  }
+  return out;
+}
 
 function withoutNulls(value: unknown): unknown {
   if (value === null || typeof value !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return value;
-  // Array elements are never left out (a replacer's undefined is written as null): only objects inside them are pruned.
+  // Array elements are never left out (JSON writes a left-out element as null): only objects inside them are pruned.
   if (Array.isArray(value)) return value.map(withoutNulls);
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(value)) {
     const v = (value as Record<string, unknown>)[key];
-    if (v !== null || key === 'platformSource') out[key] = withoutNulls(v);
+    if (v !== null) out[key] = withoutNulls(v);
   }
   return out;
 }
+
+/**
+ * V8 returns JSON.stringify's result as a tree of the parts it wrote (a cons string), which keeps
+ * about 100 bytes more per state than the flat text until something reads it whole. Converting a
+ * string to a number flattens it in place (the "flatstr" idiom): the stored text is then one string.
+ */
+function flat(text: string): string {
+  _flattened ^= (text as unknown as number) | 0;
+  return text;
+}
+// Written, so the conversion that flattens is not optimised away as unused.
+let _flattened = 0;
 
 export interface MemoryConversationStoreOptions {
   /** At most this many users are kept; the least recently used go first (0 = no limit). */
